@@ -1,0 +1,83 @@
+"""Plain data passed between the analysis steps. No behaviour, no Scrapy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+__all__ = ["PLACEMENTS", "BOILERPLATE", "LinkSpan", "TextBlock", "Anchor", "ParsedPage",
+           "BrandName", "Match"]
+
+#: Where on a page a piece of text or a link sits, best (for outreach) first.
+PLACEMENTS: Final = ("main", "sidebar", "comments", "header", "nav", "footer")
+#: Placements that are page furniture rather than the page's own content.
+BOILERPLATE: Final = frozenset({"nav", "header", "footer", "sidebar"})
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSpan:
+    """A stretch of a block's text that is the text of an ``<a href>``."""
+
+    start: int
+    end: int
+    url: str  # absolute, fragment removed
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    """The visible text of one block-level element (paragraph, heading, cell...).
+
+    ``text`` is normalised (:func:`mentionspider.analysis.text.normalize_text`);
+    inline children (``<b>``, ``<a>``, ``<span>``...) are part of their block's
+    text, so a name split across inline tags is still one run of text.
+    """
+
+    text: str
+    placement: str
+    links: tuple[LinkSpan, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """One ``<a href>`` of a page."""
+
+    url: str  # absolute (resolved against <base> / the page URL), fragment removed
+    text: str  # normalised visible text, or the alt text of an image inside it
+    rel: frozenset[str]  # lower-cased rel tokens: nofollow, sponsored, ugc...
+    placement: str
+
+
+@dataclass(slots=True)
+class ParsedPage:
+    """What the analysis needs of an HTML page, parsed once."""
+
+    url: str
+    base_url: str
+    title: str
+    lang: str | None  # from <html lang>, lower-cased primary tag ("en", "nl")
+    blocks: list[TextBlock] = field(default_factory=list)
+    anchors: list[Anchor] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class BrandName:
+    """One name a brand (or competitor) goes by, with its matching rule.
+
+    ``match`` is ``"insensitive"`` (default), ``"sensitive"`` (case must match,
+    for names that are ordinary words) or ``"with-cue"`` (counts only when the
+    same page also has another cue for the brand: another of its names, its
+    domain as text, or a link to it).
+    """
+
+    text: str
+    match: str = "insensitive"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One occurrence of a name in a piece of text."""
+
+    start: int
+    end: int
+    name: str  # the configured name (or domain) that matched
+    matched: str  # the text as it appears

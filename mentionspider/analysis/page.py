@@ -1,0 +1,156 @@
+"""What a page says about a campaign: mentions, brand links, outbound links, signals.
+
+:class:`PageAnalyser` is built once per campaign (it compiles the matchers) and
+then turns each :class:`~mentionspider.analysis.model.ParsedPage` into a
+:class:`PageAnalysis`. Pure: no Scrapy, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from mentionspider.analysis.language import detect_language
+from mentionspider.analysis.mentions import Matcher, compile_matcher
+from mentionspider.analysis.model import PLACEMENTS, Anchor, BrandName, ParsedPage, TextBlock
+from mentionspider.analysis.snippet import snippet
+from mentionspider.analysis.urls import host_in_domains, registered_domain
+
+__all__ = ["FoundMention", "OutLink", "PageAnalysis", "PageAnalyser", "NOFOLLOW_RELS"]
+
+#: rel tokens that stop a link from passing authority.
+NOFOLLOW_RELS = frozenset({"nofollow", "sponsored", "ugc"})
+
+
+@dataclass(frozen=True, slots=True)
+class FoundMention:
+    name: str  # the configured name that matched
+    matched: str  # the text as written on the page
+    placement: str
+    snippet: str
+    in_link: bool  # the mention is itself the text of a link to the brand
+    block: int  # index of the text block, for stable ids
+
+
+@dataclass(frozen=True, slots=True)
+class OutLink:
+    url: str
+    anchor_text: str
+    rel: str  # space-separated, sorted
+    placement: str
+
+
+@dataclass(slots=True)
+class PageAnalysis:
+    title: str
+    lang: str | None
+    mentions: list[FoundMention] = field(default_factory=list)
+    brand_link_rels: list[str] = field(default_factory=list)  # one entry per brand link
+    competitor_mentions: list[FoundMention] = field(default_factory=list)
+    competitor_links: list[str] = field(default_factory=list)  # competitor domains linked
+    outlinks: list[OutLink] = field(default_factory=list)  # other sites, deduplicated by URL
+    internal_links: list[str] = field(default_factory=list)  # same site, for the crawl
+    keywords: list[str] = field(default_factory=list)  # niche keywords found on the page
+
+    @property
+    def linked(self) -> bool:
+        """The page has a followed link to the brand (or a mention that is one)."""
+        return any(not (set(rel.split()) & NOFOLLOW_RELS) for rel in self.brand_link_rels)
+
+    @property
+    def nofollow_only(self) -> bool:
+        return bool(self.brand_link_rels) and not self.linked
+
+    @property
+    def best_mention(self) -> FoundMention | None:
+        """The mention outreach should quote: main content first, then earliest."""
+        ranked = sorted(self.mentions, key=lambda m: (PLACEMENTS.index(m.placement), m.block))
+        return ranked[0] if ranked else None
+
+
+class PageAnalyser:
+    """Compiled once per campaign; :meth:`analyse` is called for every page."""
+
+    def __init__(self, *, brand_names: Sequence[BrandName], brand_domains: Sequence[str],
+                 exclude: Sequence[str] = (), spacing_variants: bool = False,
+                 fold_diacritics: bool = False, competitor_names: Sequence[BrandName] = (),
+                 competitor_domains: Sequence[str] = (), keywords: Sequence[str] = ()) -> None:
+        self.brand_domains = tuple(d.lower() for d in brand_domains)
+        self.competitor_domains = tuple(d.lower() for d in competitor_domains)
+        self.brand = compile_matcher(brand_names, domains=self.brand_domains, exclude=exclude,
+                                     spacing_variants=spacing_variants,
+                                     fold_diacritics=fold_diacritics)
+        self.competitors: Matcher | None = None
+        if competitor_names or competitor_domains:
+            self.competitors = compile_matcher(competitor_names, domains=self.competitor_domains,
+                                               spacing_variants=spacing_variants,
+                                               fold_diacritics=fold_diacritics)
+        self.keywords = tuple(keywords)
+        self._keyword_re = (re.compile(r"\b(?:%s)" % "|".join(re.escape(k) for k in keywords), re.I)
+                            if keywords else None)
+
+    def analyse(self, page: ParsedPage) -> PageAnalysis:
+        result = PageAnalysis(title=page.title, lang=page.lang)
+        page_site = registered_domain(urlsplit(page.url).hostname or "")
+        self._links(page.anchors, page_site, result)
+        result.mentions = self._mentions(page.blocks, self.brand, self.brand_domains)
+        if self.brand.has_cue_names and result.mentions:
+            result.mentions = self._apply_cues(result)
+        if self.competitors is not None:
+            result.competitor_mentions = self._mentions(page.blocks, self.competitors,
+                                                        self.competitor_domains)
+        for mention in result.mentions:
+            if mention.in_link and not result.brand_link_rels:
+                result.brand_link_rels.append("")
+        if self._keyword_re is not None or result.lang is None:
+            text = " ".join(b.text for b in page.blocks if b.placement == "main") or " ".join(
+                b.text for b in page.blocks)
+            if self._keyword_re is not None:
+                found = {m.group(0).lower() for m in self._keyword_re.finditer(text)}
+                result.keywords = [k for k in self.keywords if k.lower() in found]
+            if result.lang is None:
+                result.lang = detect_language(text[:5000])
+        return result
+
+    def _links(self, anchors: list[Anchor], page_site: str, result: PageAnalysis) -> None:
+        seen_out: set[str] = set()
+        seen_in: set[str] = set()
+        competitor_links: set[str] = set()
+        for anchor in anchors:
+            host = (urlsplit(anchor.url).hostname or "")
+            rel = " ".join(sorted(anchor.rel))
+            if host_in_domains(host, self.brand_domains):
+                result.brand_link_rels.append(rel)
+            if (domain := host_in_domains(host, self.competitor_domains)) is not None:
+                competitor_links.add(domain)
+            if registered_domain(host) == page_site:
+                if anchor.url not in seen_in:
+                    seen_in.add(anchor.url)
+                    result.internal_links.append(anchor.url)
+            elif anchor.url not in seen_out:
+                seen_out.add(anchor.url)
+                result.outlinks.append(OutLink(anchor.url, anchor.text, rel, anchor.placement))
+        result.competitor_links = sorted(competitor_links)
+
+    @staticmethod
+    def _mentions(blocks: list[TextBlock], matcher: Matcher,
+                  domains: tuple[str, ...]) -> list[FoundMention]:
+        found = []
+        for index, block in enumerate(blocks):
+            for match in matcher.find(block.text):
+                in_link = any(
+                    span.start < match.end and match.start < span.end
+                    and host_in_domains(urlsplit(span.url).hostname or "", domains)
+                    for span in block.links)
+                found.append(FoundMention(match.name, match.matched, block.placement,
+                                          snippet(block.text, match.start, match.end),
+                                          in_link, index))
+        return found
+
+    def _apply_cues(self, result: PageAnalysis) -> list[FoundMention]:
+        """Keep cue-only names when the page has another cue for the brand."""
+        cue_only = {m for m in result.mentions if self.brand.needs_cue_name(m.name)}
+        has_cue = bool(result.brand_link_rels) or len(cue_only) < len(result.mentions)
+        return result.mentions if has_cue else [m for m in result.mentions if m not in cue_only]

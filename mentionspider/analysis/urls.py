@@ -1,0 +1,75 @@
+"""URL and host helpers: registered domains, brand-domain tests, canonical URLs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
+
+import tldextract
+
+__all__ = ["normalize_host", "registered_domain", "site_of", "host_in_domains", "canonical_url",
+           "is_http_url"]
+
+# Built from the public suffix list that ships with tldextract: never goes online.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def normalize_host(host: str) -> str:
+    """Lower-case, strip a trailing dot and a leading ``www.``."""
+    host = host.strip().lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+@lru_cache(maxsize=65536)
+def registered_domain(host: str) -> str:
+    """``blog.acme.co.uk`` -> ``acme.co.uk``; hosts without a public suffix stay whole."""
+    host = host.strip().lower().rstrip(".")
+    if not host:
+        return ""
+    result = _EXTRACT(host)
+    # Unknown suffixes (".example", ".test", IPs) have no registered domain: use the
+    # last two labels so that sub.site.example and site.example are one site.
+    if result.domain and result.suffix:
+        return f"{result.domain}.{result.suffix}"
+    labels = host.split(".")
+    if all(label.isdigit() for label in labels):
+        return host
+    return ".".join(labels[-2:])
+
+
+def site_of(url: str) -> str:
+    """The registered domain of ``url``'s host ("" when it has none)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return registered_domain(host)
+
+
+def host_in_domains(host: str, domains: tuple[str, ...] | frozenset[str]) -> str | None:
+    """The entry of ``domains`` that ``host`` is, or is a subdomain of (else None)."""
+    host = host.strip().lower().rstrip(".")
+    for domain in domains:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    return None
+
+
+def is_http_url(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+def canonical_url(url: str) -> str:
+    """Drop the fragment, lower-case scheme and host, drop default ports, ``/`` for an empty path."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    if parts.username:
+        host = f"{parts.username}{':' + parts.password if parts.password else ''}@{host}"
+    return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))

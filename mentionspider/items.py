@@ -1,0 +1,40 @@
+"""Items the spiders yield and the pipelines consume (plain dataclasses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mentionspider.analysis.page import PageAnalysis
+from mentionspider.opportunities import Opportunity
+
+__all__ = ["PageItem", "LinkCheckItem"]
+
+
+@dataclass(slots=True)
+class PageItem:
+    """One fetched HTML page and what the analysis found on it."""
+
+    campaign: str
+    url: str  # the URL the page was fetched from (after redirects)
+    requested_url: str
+    site: str  # registered domain
+    status: int
+    depth: int
+    fetched_at: str  # ISO 8601, UTC
+    analysis: PageAnalysis
+    opportunity: Opportunity | None = None  # set by the classify pipeline
+
+
+@dataclass(slots=True)
+class LinkCheckItem:
+    """The verdict on one outbound URL, with its evidence."""
+
+    url: str
+    outcome: str  # ok | broken | blocked | transient | blocked_by_robots
+    status: str  # HTTP code as text, or dns / refused / timeout / ...
+    final_url: str
+    redirects: list[str] = field(default_factory=list)
+    method: str = "HEAD"
+    evidence: str = ""
+    elapsed_ms: int = 0
+    checked_at: str = ""

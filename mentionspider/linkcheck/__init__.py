@@ -1,0 +1,1 @@
+"""Outbound link checking: verdicts (pure) and the Scrapy side that fetches them."""

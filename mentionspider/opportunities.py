@@ -1,0 +1,102 @@
+"""Turn a page analysis (or a dead link) into an outreach opportunity. Pure."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, asdict
+from typing import Any
+
+from mentionspider.analysis.page import PageAnalysis
+from mentionspider.analysis.urls import registered_domain
+from mentionspider.scoring import score_broken_link, score_mention_page
+
+__all__ = ["Opportunity", "opportunity_id", "page_opportunity", "broken_link_opportunity", "KINDS"]
+
+KINDS = ("unlinked_mention", "nofollow_mention", "competitor_mention", "broken_link")
+
+
+def opportunity_id(campaign: str, kind: str, page_url: str, target_url: str = "") -> str:
+    """Stable across runs, so history and outreach state follow the opportunity."""
+    key = "\x1f".join((campaign, kind, page_url, target_url))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    id: str
+    campaign: str
+    kind: str
+    page_url: str
+    domain: str
+    page_title: str
+    target_url: str
+    anchor_text: str
+    status: str
+    placement: str
+    snippet: str
+    score: int
+    reasons: str
+
+    def as_row(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, depth: int,
+                     brand_domains: tuple[str, ...]) -> Opportunity | None:
+    """The page-level opportunity of a page, if it is one.
+
+    - unlinked_mention: names the brand, no link to it;
+    - nofollow_mention: names the brand, links to it only with nofollow/ugc/sponsored;
+    - competitor_mention: names or links a competitor, neither names nor links the brand.
+    """
+    best = analysis.best_mention
+    domain = registered_domain(_host(page_url))
+    if best is not None:
+        if analysis.linked:
+            return None
+        kind = "nofollow_mention" if analysis.nofollow_only else "unlinked_mention"
+        scored = score_mention_page(kind, placement=best.placement,
+                                    mention_count=len(analysis.mentions),
+                                    keywords=analysis.keywords, depth=depth,
+                                    names=[m.name for m in analysis.mentions],
+                                    brand_domains=brand_domains)
+        return Opportunity(opportunity_id(campaign, kind, page_url), campaign, kind, page_url,
+                           domain, analysis.title, "", best.matched, "", best.placement,
+                           best.snippet, scored.score, scored.reasons)
+    if analysis.brand_link_rels or not (analysis.competitor_mentions or analysis.competitor_links):
+        return None
+    mentions = sorted(analysis.competitor_mentions, key=lambda m: m.block)
+    names = [m.name for m in mentions] + analysis.competitor_links
+    placement = min((m.placement for m in mentions), default="main",
+                    key=lambda p: ("main", "sidebar", "comments").index(p)
+                    if p in ("main", "sidebar", "comments") else 9)
+    scored = score_mention_page("competitor_mention", placement=placement,
+                                mention_count=len(mentions), keywords=analysis.keywords,
+                                depth=depth, names=names)
+    first = mentions[0] if mentions else None
+    return Opportunity(opportunity_id(campaign, "competitor_mention", page_url), campaign,
+                       "competitor_mention", page_url, domain, analysis.title, "",
+                       first.matched if first else "", "", placement,
+                       first.snippet if first else "", scored.score, scored.reasons)
+
+
+def broken_link_opportunity(campaign: str, row: dict[str, Any]) -> Opportunity:
+    """``row`` is one (page, dead target) from the store's ``broken_link_candidates``."""
+    scored = score_broken_link(status=row["status"], placement=row["placement"], rel=row["rel"],
+                               linking_pages=row["linking_pages"],
+                               linking_sites=row["linking_sites"],
+                               dead_domain=row["status"] == "dns",
+                               keywords=[k for k in (row.get("keywords") or "").split(",") if k])
+    return Opportunity(opportunity_id(campaign, "broken_link", row["page_url"], row["target_url"]),
+                       campaign, "broken_link", row["page_url"],
+                       registered_domain(_host(row["page_url"])), row["page_title"] or "",
+                       row["target_url"], row["anchor_text"] or "", row["status"],
+                       row["placement"], "", scored.score, scored.reasons)
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""

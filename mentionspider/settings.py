@@ -1,0 +1,61 @@
+"""Scrapy settings for mentionspider, and the MENTIONSPIDER_* defaults.
+
+Every ``MENTIONSPIDER_*`` setting is documented here, next to its default, and
+in the README's "Settings" table (a test checks both). Campaign files override
+the politeness settings per run (``[crawl] delay``, ``concurrency_per_site``,
+``obey_robots``); see :func:`mentionspider.spiders.sweep.apply_campaign`.
+"""
+
+from mentionspider import __version__
+
+BOT_NAME = "mentionspider"
+SPIDER_MODULES = ["mentionspider.spiders"]
+NEWSPIDER_MODULE = "mentionspider.spiders"
+
+# --- mentionspider's own settings --------------------------------------------------------
+#: SQLite file the store pipeline writes to.
+MENTIONSPIDER_DB = "mentionspider.db"
+#: Campaign TOML file (or a Campaign object) when not given as ``-a campaign=...``.
+MENTIONSPIDER_CAMPAIGN = None
+#: Page items written per store transaction (bigger: faster; smaller: less redone after a crash).
+MENTIONSPIDER_STORE_BATCH = 100
+#: Project URL shown in the User-Agent so site owners can find out who is crawling.
+MENTIONSPIDER_BOT_URL = "https://github.com/mentionspider/mentionspider"
+#: Bytes of a checked link's body read for soft-404 evidence (GET checks only).
+MENTIONSPIDER_LINKCHECK_MAXSIZE = 1024 * 1024
+#: Largest page analysed; bigger pages are skipped and counted (``mentionspider/pages/too_big``).
+MENTIONSPIDER_PAGE_MAXSIZE = 8 * 1024 * 1024
+#: URLs longer than this, or with a path segment repeated this often, are crawler traps.
+MENTIONSPIDER_TRAP_MAX_URL = 500
+MENTIONSPIDER_TRAP_REPEATS = 3
+
+# --- politeness (campaigns override per run) ----------------------------------------------
+USER_AGENT = f"mentionspider/{__version__} (+{MENTIONSPIDER_BOT_URL})"
+ROBOTSTXT_OBEY = True
+DOWNLOAD_DELAY = 0.5
+RANDOMIZE_DOWNLOAD_DELAY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+
+# --- robustness ----------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = MENTIONSPIDER_PAGE_MAXSIZE
+DOWNLOAD_WARNSIZE = 0
+REDIRECT_MAX_TIMES = 10
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DEPTH_LIMIT = 0  # the spider applies the campaign's max_depth to pages, not to link checks
+DEPTH_STATS_VERBOSE = False
+URLLENGTH_LIMIT = 2083
+# Cookies are not needed to read public pages, and Scrapy's cookie jar would build a
+# public-suffix list online. Off.
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "pipelines.dedupe.DedupePipeline": 100,
+    "pipelines.classify.ClassifyPipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}

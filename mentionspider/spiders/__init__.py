@@ -1,0 +1,1 @@
+"""mentionspider's spiders: thin, requests in and items out."""

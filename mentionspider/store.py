@@ -1,0 +1,299 @@
+"""The SQLite store: the only module that speaks SQL.
+
+Schema changes are named migrations (:data:`migrations`); writes are upserts, so
+a rerun updates rows instead of duplicating them. Opportunities keep their
+first sighting and outreach state across runs. The database runs in WAL mode and
+each batch of writes is one transaction, so an interrupted run leaves every
+committed row (and every outreach state) intact.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from mentionspider.items import LinkCheckItem, PageItem
+from mentionspider.opportunities import Opportunity
+
+__all__ = ["Store", "StoreError", "migrations", "OUTREACH_STATES", "utcnow"]
+
+OUTREACH_STATES = ("new", "contacted", "replied", "won", "lost", "ignored")
+migrations = Migrations("mentionspider")
+
+
+class StoreError(Exception):
+    """The database cannot be opened or does not hold what was asked for."""
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["campaigns"].create({"name": str, "config": str, "created_at": str, "updated_at": str},
+                           pk="name")
+    db["runs"].create({"id": int, "campaign": str, "started_at": str, "finished_at": str,
+                       "status": str, "pages": int, "mentions": int, "links_checked": int,
+                       "broken_links": int, "new_opportunities": int, "errors": int,
+                       "stats": str}, pk="id")
+    db["pages"].create({"campaign": str, "url": str, "site": str, "status": int, "title": str,
+                        "lang": str, "depth": int, "linked": int, "brand_link_rels": str,
+                        "mention_count": int, "keywords": str, "first_seen": str,
+                        "last_seen": str, "last_run": int}, pk=("campaign", "url"))
+    db["mentions"].create({"campaign": str, "page_url": str, "seq": int, "name": str,
+                           "matched": str, "placement": str, "snippet": str, "in_link": int,
+                           "competitor": int}, pk=("campaign", "page_url", "seq"))
+    db["links"].create({"campaign": str, "page_url": str, "target_url": str,
+                        "anchor_text": str, "rel": str, "placement": str, "last_run": int},
+                       pk=("campaign", "page_url", "target_url"))
+    db["links"].create_index(["target_url"])
+    db["link_checks"].create({"url": str, "outcome": str, "status": str, "final_url": str,
+                              "redirects": str, "method": str, "evidence": str,
+                              "elapsed_ms": int, "checked_at": str}, pk="url")
+    db["opportunities"].create({
+        "id": str, "campaign": str, "kind": str, "page_url": str, "domain": str,
+        "page_title": str, "target_url": str, "anchor_text": str, "status": str,
+        "placement": str, "snippet": str, "score": int, "reasons": str, "first_seen": str,
+        "last_seen": str, "first_run": int, "last_run": int, "active": int, "state": str,
+        "state_changed_at": str, "note": str}, pk="id", defaults={"state": "new", "active": 1})
+    db["opportunities"].create_index(["campaign", "active", "score"])
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    id: int
+    campaign: str
+    status: str
+    pages: int
+    mentions: int
+    links_checked: int
+    broken_links: int
+    new_opportunities: int
+    errors: int
+    started_at: str
+    finished_at: str | None
+
+
+class Store:
+    """A mentionspider database. ``Store(path)`` creates and migrates it as needed."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        path = Path(path)
+        if not create and not path.exists():
+            raise StoreError(f"no database at {path}")
+        try:
+            self.db = sqlite_utils.Database(path)
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            migrations.apply(self.db)
+        except Exception as exc:  # sqlite3.DatabaseError and friends
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        self.path = path
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.conn:
+            yield
+
+    # --- campaigns and runs -----------------------------------------------------------
+    def start_run(self, campaign: str, config: dict[str, Any]) -> int:
+        now = utcnow()
+        with self.transaction():
+            existing = self.db["campaigns"].count_where("name = ?", [campaign])
+            row = {"name": campaign, "config": json.dumps(config), "updated_at": now}
+            if not existing:
+                row["created_at"] = now
+            self.db["campaigns"].upsert(row, pk="name")
+            return int(self.db["runs"].insert({
+                "campaign": campaign, "started_at": now, "status": "running", "pages": 0,
+                "mentions": 0, "links_checked": 0, "broken_links": 0, "new_opportunities": 0,
+                "errors": 0, "stats": "{}"}).last_pk)
+
+    def finish_run(self, run_id: int, *, status: str, counts: dict[str, int],
+                   stats: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db["runs"].update(run_id, {"finished_at": utcnow(), "status": status, **counts,
+                                            "stats": json.dumps(stats, default=str)})
+
+    def run(self, run_id: int) -> RunSummary:
+        row = self.db.execute("SELECT id, campaign, status, pages, mentions, links_checked, "
+                              "broken_links, new_opportunities, errors, started_at, finished_at "
+                              "FROM runs WHERE id = ?", [run_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no run {run_id}")
+        return RunSummary(*row)
+
+    def runs(self, campaign: str | None = None) -> list[dict[str, Any]]:
+        where, params = ("WHERE campaign = ?", [campaign]) if campaign else ("", [])
+        return list(self.db.query(f"SELECT id, campaign, status, started_at, finished_at, pages, "
+                                  f"mentions, links_checked, broken_links, new_opportunities, "
+                                  f"errors FROM runs {where} ORDER BY id", params))
+
+    def campaigns(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT name FROM campaigns ORDER BY name")]
+
+    # --- pages ------------------------------------------------------------------------
+    def save_pages(self, run_id: int, items: Sequence[PageItem]) -> int:
+        """Store pages with their mentions, links and page-level opportunity.
+
+        Returns how many opportunities were seen for the first time.
+        """
+        new = 0
+        with self.transaction():
+            for item in items:
+                new += self._save_page(run_id, item)
+        return new
+
+    def _save_page(self, run_id: int, item: PageItem) -> int:
+        a, now, key = item.analysis, item.fetched_at, [item.campaign, item.url]
+        page = {"campaign": item.campaign, "url": item.url, "site": item.site,
+                "status": item.status, "title": a.title, "lang": a.lang, "depth": item.depth,
+                "linked": int(a.linked), "brand_link_rels": json.dumps(a.brand_link_rels),
+                "mention_count": len(a.mentions), "keywords": ",".join(a.keywords),
+                "last_seen": now, "last_run": run_id}
+        if not self.db["pages"].count_where("campaign = ? AND url = ?", key):
+            page["first_seen"] = now
+        self.db["pages"].upsert(page, pk=("campaign", "url"))
+        self.db.execute("DELETE FROM mentions WHERE campaign = ? AND page_url = ?", key)
+        mentions = [(m, 0) for m in a.mentions] + [(m, 1) for m in a.competitor_mentions]
+        self.db["mentions"].insert_all(
+            ({"campaign": item.campaign, "page_url": item.url, "seq": seq, "name": m.name,
+              "matched": m.matched, "placement": m.placement, "snippet": m.snippet,
+              "in_link": int(m.in_link), "competitor": competitor}
+             for seq, (m, competitor) in enumerate(mentions)), pk=("campaign", "page_url", "seq"))
+        self.db.execute("DELETE FROM links WHERE campaign = ? AND page_url = ?", key)
+        self.db["links"].insert_all(
+            ({"campaign": item.campaign, "page_url": item.url, "target_url": link.url,
+              "anchor_text": link.anchor_text, "rel": link.rel, "placement": link.placement,
+              "last_run": run_id} for link in a.outlinks),
+            pk=("campaign", "page_url", "target_url"), replace=True)
+        keep = item.opportunity.id if item.opportunity else ""
+        self.db.execute("UPDATE opportunities SET active = 0 WHERE campaign = ? AND page_url = ? "
+                        "AND kind != 'broken_link' AND id != ?", [*key, keep])
+        return self.upsert_opportunities(run_id, [item.opportunity] if item.opportunity else [],
+                                         now=now)
+
+    # --- link checks ------------------------------------------------------------------
+    def save_link_checks(self, items: Iterable[LinkCheckItem]) -> None:
+        with self.transaction():
+            self.db["link_checks"].upsert_all(
+                ({"url": c.url, "outcome": c.outcome, "status": c.status,
+                  "final_url": c.final_url, "redirects": json.dumps(c.redirects),
+                  "method": c.method, "evidence": c.evidence, "elapsed_ms": c.elapsed_ms,
+                  "checked_at": c.checked_at} for c in items), pk="url")
+
+    def fresh_link_checks(self, max_age_hours: float) -> dict[str, tuple[str, str]]:
+        """url -> (outcome, status) for verdicts younger than ``max_age_hours``.
+
+        Transient verdicts are never reused: they are rechecked on every run.
+        """
+        if max_age_hours <= 0:
+            return {}
+        since = (datetime.now(timezone.utc) - timedelta(hours=max_age_hours)).isoformat(
+            timespec="seconds")
+        return {url: (outcome, status) for url, outcome, status in self.db.execute(
+            "SELECT url, outcome, status FROM link_checks WHERE checked_at >= ? "
+            "AND outcome != 'transient'", [since])}
+
+    def link_check(self, url: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM link_checks WHERE url = ?", [url]))
+        return rows[0] if rows else None
+
+    def broken_link_candidates(self, campaign: str, run_id: int) -> list[dict[str, Any]]:
+        """Every (page, dead target) pair among the pages crawled in ``run_id``."""
+        return list(self.db.query(
+            """
+            WITH dead AS (
+              SELECT l.target_url, count(*) AS linking_pages,
+                     count(DISTINCT p.site) AS linking_sites
+              FROM links l
+              JOIN link_checks c ON c.url = l.target_url AND c.outcome = 'broken'
+              JOIN pages p ON p.campaign = l.campaign AND p.url = l.page_url
+              WHERE l.campaign = :campaign
+              GROUP BY l.target_url
+            )
+            SELECT l.page_url, l.target_url, l.anchor_text, l.rel, l.placement,
+                   p.title AS page_title, p.keywords, c.status, c.evidence,
+                   dead.linking_pages, dead.linking_sites
+            FROM links l
+            JOIN dead ON dead.target_url = l.target_url
+            JOIN link_checks c ON c.url = l.target_url
+            JOIN pages p ON p.campaign = l.campaign AND p.url = l.page_url
+            WHERE l.campaign = :campaign AND l.last_run = :run
+            ORDER BY l.page_url, l.target_url
+            """, {"campaign": campaign, "run": run_id}))
+
+    def settle_broken_links(self, campaign: str, run_id: int,
+                            opportunities: Sequence[Opportunity]) -> int:
+        """Record this run's broken-link opportunities and retire those that went away
+        from pages crawled in this run. Returns how many are new."""
+        with self.transaction():
+            new = self.upsert_opportunities(run_id, opportunities)
+            self.db.execute(
+                "UPDATE opportunities SET active = 0 WHERE campaign = ? AND kind = 'broken_link' "
+                "AND last_run != ? AND page_url IN "
+                "(SELECT url FROM pages WHERE campaign = ? AND last_run = ?)",
+                [campaign, run_id, campaign, run_id])
+        return new
+
+    # --- opportunities ----------------------------------------------------------------
+    def upsert_opportunities(self, run_id: int, opportunities: Sequence[Opportunity], *,
+                             now: str | None = None) -> int:
+        """Insert or refresh opportunities, keeping first sighting and outreach state."""
+        if not opportunities:
+            return 0
+        now = now or utcnow()
+        ids = [o.id for o in opportunities]
+        marks = ",".join("?" * len(ids))
+        known = {row[0] for row in self.db.execute(
+            f"SELECT id FROM opportunities WHERE id IN ({marks})", ids)}
+        rows = []
+        for opportunity in opportunities:
+            row = {**opportunity.as_row(), "last_seen": now, "last_run": run_id, "active": 1}
+            if opportunity.id not in known:
+                row.update(first_seen=now, first_run=run_id, state="new", state_changed_at=now)
+            rows.append(row)
+        self.db["opportunities"].upsert_all(rows, pk="id")
+        return len(opportunities) - len(known)
+
+    def ranked_opportunities(self, campaign: str | None = None, *,
+                             kinds: Sequence[str] = (), include_inactive: bool = False,
+                             min_score: int = 0) -> list[dict[str, Any]]:
+        """Opportunities best first: score, then most recently seen, then URL."""
+        where, params = ["score >= ?"], [min_score]
+        if campaign:
+            where.append("campaign = ?")
+            params.append(campaign)
+        if kinds:
+            where.append(f"kind IN ({','.join('?' * len(kinds))})")
+            params.extend(kinds)
+        if not include_inactive:
+            where.append("active = 1")
+        return list(self.db.query(
+            f"SELECT * FROM opportunities WHERE {' AND '.join(where)} "
+            "ORDER BY score DESC, last_seen DESC, page_url, target_url", params))
+
+    def set_state(self, opportunity_id: str, state: str, note: str | None = None) -> None:
+        if state not in OUTREACH_STATES:
+            raise StoreError(f"unknown state {state!r} (expected one of "
+                             f"{', '.join(OUTREACH_STATES)})")
+        with self.transaction():
+            if not self.db["opportunities"].count_where("id = ?", [opportunity_id]):
+                raise StoreError(f"no opportunity {opportunity_id}")
+            values: dict[str, Any] = {"state": state, "state_changed_at": utcnow()}
+            if note is not None:
+                values["note"] = note
+            self.db["opportunities"].update(opportunity_id, values)

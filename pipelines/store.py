@@ -1,0 +1,93 @@
+"""Write pages, link verdicts and opportunities to the SQLite store, in batches.
+
+At the end of the crawl it turns the run's dead outbound links into broken-link
+opportunities and records the run's counts. A crawl that stops early (Ctrl-C,
+closespider) still flushes what it has and marks the run with its close reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from mentionspider.items import LinkCheckItem, PageItem
+from mentionspider.opportunities import broken_link_opportunity
+from mentionspider.store import Store
+
+
+class StorePipeline:
+    def __init__(self, crawler: Any, db_path: str, batch: int) -> None:
+        self.crawler = crawler
+        self.db_path = db_path
+        self.batch = batch
+        self.store: Store | None = None
+        self.run_id = 0
+        self.pages: list[PageItem] = []
+        self.checks: list[LinkCheckItem] = []
+        self.counts = {"pages": 0, "mentions": 0, "links_checked": 0, "new_opportunities": 0,
+                       "broken_links": 0}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "StorePipeline":
+        db_path = crawler.settings.get("MENTIONSPIDER_DB")
+        if not db_path:
+            raise NotConfigured("MENTIONSPIDER_DB is empty")
+        pipeline = cls(crawler, db_path, crawler.settings.getint("MENTIONSPIDER_STORE_BATCH", 100))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.store = Store(self.db_path)
+        self.run_id = self.store.start_run(spider.campaign.name, spider.campaign.to_dict())
+        self.crawler.stats.set_value("mentionspider/run_id", self.run_id)
+        if hasattr(spider, "reuse_verdicts"):
+            spider.reuse_verdicts(self.store.fresh_link_checks(spider.campaign.linkcheck.ttl_hours))
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PageItem):
+            self.pages.append(item)
+            self.counts["pages"] += 1
+            self.counts["mentions"] += len(item.analysis.mentions)
+        elif isinstance(item, LinkCheckItem):
+            self.checks.append(item)
+            self.counts["links_checked"] += 1
+        if len(self.pages) + len(self.checks) >= self.batch:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        assert self.store is not None
+        if self.checks:
+            self.store.save_link_checks(self.checks)
+            self.checks = []
+        if self.pages:
+            self.counts["new_opportunities"] += self.store.save_pages(self.run_id, self.pages)
+            self.pages = []
+
+    def close_spider(self) -> None:
+        if self.store is None:
+            return
+        self.flush()
+        campaign = self.crawler.spider.campaign.name
+        candidates = self.store.broken_link_candidates(campaign, self.run_id)
+        opportunities = [broken_link_opportunity(campaign, row) for row in candidates]
+        self.counts["new_opportunities"] += self.store.settle_broken_links(
+            campaign, self.run_id, opportunities)
+        self.counts["broken_links"] = len({o.target_url for o in opportunities})
+
+    def spider_closed(self, reason: str) -> None:
+        """Record the run's counts and how it ended (after every item is through)."""
+        if self.store is None:
+            return
+        all_stats = self.crawler.stats.get_stats()
+        errors = sum(v for k, v in all_stats.items()
+                     if k.startswith("mentionspider/pages/errors/") and isinstance(v, int))
+        errors += all_stats.get("spider_exceptions/count", 0)
+        self.store.finish_run(
+            self.run_id, status="finished" if reason == "finished" else f"stopped: {reason}",
+            counts={**self.counts, "errors": errors}, stats=all_stats)
+        self.store.close()
+        self.store = None
