@@ -297,3 +297,10 @@ class Store:
             if note is not None:
                 values["note"] = note
             self.db["opportunities"].update(opportunity_id, values)
+
+    def opportunity_counts(self, campaign: str, run_id: int) -> dict[str, tuple[int, int]]:
+        """kind -> (seen in this run, first seen in this run)."""
+        return {kind: (seen, new) for kind, seen, new in self.db.execute(
+            "SELECT kind, count(*), sum(first_run = ?) FROM opportunities "
+            "WHERE campaign = ? AND last_run = ? AND active = 1 GROUP BY kind ORDER BY kind",
+            [run_id, campaign, run_id])}

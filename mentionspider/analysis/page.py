@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from mentionspider.analysis.language import detect_language
 from mentionspider.analysis.mentions import Matcher, compile_matcher
-from mentionspider.analysis.model import PLACEMENTS, Anchor, BrandName, ParsedPage, TextBlock
+from mentionspider.analysis.model import (PLACEMENTS, Anchor, BrandName, Match, ParsedPage,
+                                          TextBlock)
 from mentionspider.analysis.snippet import snippet
 from mentionspider.analysis.urls import host_in_domains, registered_domain
 
@@ -151,6 +152,7 @@ class PageAnalyser:
 
     def _apply_cues(self, result: PageAnalysis) -> list[FoundMention]:
         """Keep cue-only names when the page has another cue for the brand."""
-        cue_only = {m for m in result.mentions if self.brand.needs_cue_name(m.name)}
+        cue_only = {m for m in result.mentions
+                    if self.brand.needs_cue(Match(0, 0, m.name, m.matched))}
         has_cue = bool(result.brand_link_rels) or len(cue_only) < len(result.mentions)
         return result.mentions if has_cue else [m for m in result.mentions if m not in cue_only]

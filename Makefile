@@ -1,0 +1,26 @@
+# The README's commands. Each sets up what it needs from a fresh clone.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test bench install clean
+
+$(BIN)/mentionspider: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(BIN)/mentionspider
+
+demo: install
+	$(BIN)/mentionspider demo --out demo-output
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/sweep_throughput.py
+
+clean:
+	rm -rf $(VENV) demo-output build *.egg-info

@@ -1,0 +1,250 @@
+"""The ``mentionspider`` command: thin wrappers over the library."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mentionspider import export as exporting
+from mentionspider.campaign import Campaign, CampaignError, load_campaign
+from mentionspider.opportunities import KINDS
+from mentionspider.store import OUTREACH_STATES, Store, StoreError
+
+__all__ = ["cli"]
+
+
+class CampaignFileError(click.ClickException):
+    """A bad campaign file: one line, exit code 2, before any request."""
+
+    exit_code = 2
+
+
+def _load(path: str) -> Campaign:
+    try:
+        return load_campaign(path)
+    except CampaignError as exc:
+        raise CampaignFileError(str(exc)) from None
+
+
+def _open_store(db: str, *, create: bool = False) -> Store:
+    try:
+        return Store(db, create=create)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--db", "db", required=True, type=click.Path(dir_okay=False),
+                        help="SQLite database file.")(fn)
+
+
+def _parse_settings(values: tuple[str, ...]) -> dict[str, str]:
+    settings = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint="-s")
+        settings[name.strip()] = setting
+    return settings
+
+
+@click.group()
+@click.version_option(package_name="mentionspider")
+def cli() -> None:
+    """Find link-building prospects: unlinked brand mentions, broken outbound links and
+    competitor link-gap pages, ranked for outreach.
+
+    Example: mentionspider sweep acme.toml --db acme.db && mentionspider export --db acme.db
+    """
+
+
+@cli.command()
+@click.argument("campaign_file", type=click.Path(dir_okay=False))
+@db_option
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy or MENTIONSPIDER_* setting (repeatable).")
+@click.option("--log-level", default="WARNING", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+def sweep(campaign_file: str, db: str, settings: tuple[str, ...], log_level: str) -> None:
+    """Crawl a campaign's seed sites, analyse every page, check outbound links and store
+    the findings. Ends with a one-screen summary.
+
+    Example: mentionspider sweep acme.toml --db acme.db
+    """
+    campaign = _load(campaign_file)
+    overrides: dict[str, Any] = {"LOG_LEVEL": log_level.upper(), **_parse_settings(settings)}
+    _open_store(db, create=True).close()  # fail on a bad database before any request
+    from mentionspider.runner import run_sweep
+
+    started = time.monotonic()
+    run_id, stats = run_sweep(campaign, db, overrides)
+    _print_summary(db, campaign.name, run_id, stats, time.monotonic() - started)
+
+
+def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
+                   seconds: float) -> None:
+    if not run_id:
+        raise click.ClickException("the crawl did not start; see the log above")
+    store = _open_store(db)
+    try:
+        run = store.run(run_id)
+        by_kind = store.opportunity_counts(campaign, run_id)
+    finally:
+        store.close()
+    pick = lambda prefix: sum(v for k, v in stats.items()  # noqa: E731
+                              if k.startswith(prefix) and isinstance(v, int))
+    lines = [
+        f"Run {run.id} of campaign {campaign!r}: {run.status} in {seconds:.1f}s",
+        f"  pages analysed      {run.pages}",
+        f"  brand mentions      {run.mentions}",
+        f"  links checked       {run.links_checked} "
+        f"(reused {stats.get('mentionspider/linkcheck/reused', 0)} fresh verdicts)",
+        f"  broken targets      {run.broken_links}",
+        f"  opportunities       {sum(seen for seen, _ in by_kind.values())} "
+        f"({run.new_opportunities} new)",
+    ]
+    lines += [f"    {kind:<20}{seen} ({new} new)" for kind, (seen, new) in by_kind.items()]
+    lines += [
+        f"  robots.txt skipped  {pick('mentionspider/pages/robots_disallowed')}",
+        f"  errors              {run.errors}",
+        f"Database: {db}",
+    ]
+    click.echo("\n".join(lines))
+
+
+@cli.command(name="export")
+@db_option
+@click.option("--campaign", help="Only this campaign (default: all).")
+@click.option("--format", "fmt", type=click.Choice(exporting.FORMATS), default="csv",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="File to write (default: standard output; required for xlsx).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
+              help="Only these kinds (repeatable).")
+@click.option("--min-score", type=click.IntRange(0, 100), default=0, show_default=True)
+@click.option("--all", "include_inactive", is_flag=True,
+              help="Include opportunities that no longer hold on their last crawl.")
+def export_command(db: str, campaign: str | None, fmt: str, output: str | None,
+                   kinds: tuple[str, ...], min_score: int, include_inactive: bool) -> None:
+    """Write the ranked opportunities, best first, with the reasons for each rank.
+
+    Example: mentionspider export --db acme.db --campaign acme -o prospects.csv
+    """
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx needs -o FILE")
+    store = _open_store(db)
+    try:
+        if campaign and campaign not in store.campaigns():
+            raise click.ClickException(f"no campaign {campaign!r} in {db}")
+        rows = exporting.ranked_rows(store.ranked_opportunities(
+            campaign, kinds=kinds, include_inactive=include_inactive, min_score=min_score))
+    finally:
+        store.close()
+    if fmt == "xlsx":
+        exporting.write_xlsx(rows, output or "")
+    elif output:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            (exporting.write_csv if fmt == "csv" else exporting.write_json)(rows, out)
+    else:
+        (exporting.write_csv if fmt == "csv" else exporting.write_json)(rows, sys.stdout)
+    if output:
+        click.echo(f"Wrote {len(rows)} opportunities to {output}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--campaign", help="Only this campaign.")
+def runs(db: str, campaign: str | None) -> None:
+    """List the runs recorded in a database, oldest first.
+
+    Example: mentionspider runs --db acme.db
+    """
+    store = _open_store(db)
+    try:
+        rows = store.runs(campaign)
+    finally:
+        store.close()
+    click.echo(f"{'id':>4}  {'campaign':<16}{'status':<12}{'started':<27}{'pages':>6}"
+               f"{'broken':>8}{'new opps':>10}{'errors':>8}")
+    for row in rows:
+        click.echo(f"{row['id']:>4}  {row['campaign']:<16}{row['status']:<12}"
+                   f"{row['started_at']:<27}{row['pages']:>6}{row['broken_links']:>8}"
+                   f"{row['new_opportunities']:>10}{row['errors']:>8}")
+
+
+@cli.command()
+@click.argument("opportunity_id")
+@click.argument("state", type=click.Choice(OUTREACH_STATES))
+@db_option
+@click.option("--note", help="A note kept with the opportunity.")
+def state(opportunity_id: str, state: str, db: str, note: str | None) -> None:
+    """Record the outreach state of an opportunity (kept across reruns).
+
+    Example: mentionspider state 3f2a9c0d1e2b4a5c contacted --db acme.db --note "emailed Jo"
+    """
+    store = _open_store(db)
+    try:
+        store.set_state(opportunity_id, state, note)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(f"{opportunity_id}: {state}")
+
+
+@cli.command(name="check-campaign")
+@click.argument("campaign_file", type=click.Path(dir_okay=False))
+def check_campaign(campaign_file: str) -> None:
+    """Validate a campaign file without crawling.
+
+    Example: mentionspider check-campaign acme.toml
+    """
+    campaign = _load(campaign_file)
+    click.echo(f"{campaign_file}: ok (campaign {campaign.name!r}, "
+               f"{len(campaign.crawl.seeds)} seeds, {len(campaign.brand_names)} brand names)")
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="demo-output",
+              show_default=True, help="Where the database and the CSV go.")
+@click.option("--top", type=int, default=10, show_default=True, help="Rows to print.")
+def demo(out_dir: str, top: int) -> None:
+    """Sweep the bundled sample web (served locally through a proxy) and print the top of
+    the ranked prospect list.
+
+    Example: mentionspider demo --out demo-output
+    """
+    from mentionspider.runner import run_sweep
+    from mentionspider.virtualweb.testing import running_web, sample_web_dir
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    db, csv_path = out / "demo.db", out / "prospects.csv"
+    campaign = _load(str(sample_web_dir() / "campaign.toml"))
+    with running_web() as web:
+        click.echo(f"Sample web served through proxy {web.url}")
+        started = time.monotonic()
+        run_id, stats = run_sweep(campaign, db, {"LOG_LEVEL": "WARNING"})
+    _print_summary(str(db), campaign.name, run_id, stats, time.monotonic() - started)
+    store = _open_store(str(db))
+    try:
+        rows = exporting.ranked_rows(store.ranked_opportunities(campaign.name))
+    finally:
+        store.close()
+    with open(csv_path, "w", encoding="utf-8", newline="") as fh:
+        exporting.write_csv(rows, fh)
+    click.echo(f"\nTop {min(top, len(rows))} of {len(rows)} prospects:")
+    for row in rows[:top]:
+        target = f" -> {row['target_url']} ({row['status']})" if row["target_url"] else ""
+        click.echo(f"{row['rank']:>3}. [{row['score']:>3}] {row['kind']:<18} "
+                   f"{row['page_url']}{target}\n       {row['reasons']}")
+    click.echo(f"\nFull CSV: {csv_path}\nDatabase: {db}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

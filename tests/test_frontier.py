@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from mentionspider.frontier import Frontier, trap_reason
+
+
+def test_admits_seed_sites_within_budget() -> None:
+    frontier = Frontier(["blog.example"], max_pages_per_site=2)
+    assert frontier.admit("http://blog.example/", seed=True) is None
+    assert frontier.admit("http://www.blog.example/a") is None  # subdomain: same site
+    assert frontier.admit("http://blog.example/b") == "site_budget"
+    assert frontier.admit("http://other.example/") == "offsite"
+    assert frontier.admit("http://blog.example/file.pdf") == "not_html"
+
+
+def test_trap_reasons() -> None:
+    assert trap_reason("http://a.example/cal/2024/01/") is None
+    assert trap_reason("http://a.example/a/b/a/b/a/b") == "repeated_path_segment"
+    assert trap_reason("http://a.example/" + "x" * 600) == "url_too_long"
+    assert trap_reason("http://a.example/?" + "&".join(f"p{i}=1" for i in range(12))) == \
+        "too_many_parameters"

@@ -1,0 +1,80 @@
+"""The store: reruns upsert, history and outreach state survive, broken links join up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mentionspider.analysis.page import FoundMention, OutLink, PageAnalysis
+from mentionspider.items import LinkCheckItem, PageItem
+from mentionspider.opportunities import broken_link_opportunity, page_opportunity
+from mentionspider.store import Store, StoreError
+
+PAGE = "http://blog.example/post"
+
+
+def page_item(*, linked: bool = False, outlinks: tuple[str, ...] = ()) -> PageItem:
+    analysis = PageAnalysis(
+        title="A post", lang="en",
+        mentions=[FoundMention("Acme", "Acme", "main", "We like Acme.", False, 0)],
+        brand_link_rels=[""] if linked else [],
+        outlinks=[OutLink(url, "a link", "", "main") for url in outlinks])
+    item = PageItem(campaign="acme", url=PAGE, requested_url=PAGE, site="blog.example",
+                    status=200, depth=1, fetched_at="2026-11-21T00:00:00+00:00",
+                    analysis=analysis)
+    item.opportunity = page_opportunity("acme", PAGE, analysis, depth=1,
+                                        brand_domains=("acme.com",))
+    return item
+
+
+def test_rerun_updates_in_place_and_keeps_outreach_state(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    run1 = store.start_run("acme", {})
+    assert store.save_pages(run1, [page_item()]) == 1
+    [opportunity] = store.ranked_opportunities("acme")
+    store.set_state(opportunity["id"], "contacted", "emailed the editor")
+    store.close()
+
+    store = Store(tmp_path / "s.db")  # migrations already applied: opening again is fine
+    run2 = store.start_run("acme", {})
+    assert store.save_pages(run2, [page_item()]) == 0
+    rows = store.ranked_opportunities("acme")
+    assert [(r["id"], r["state"], r["note"], r["first_run"], r["last_run"]) for r in rows] == [
+        (opportunity["id"], "contacted", "emailed the editor", run1, run2)]
+    assert store.db["mentions"].count == 1
+    assert store.db["pages"].count == 1
+
+
+def test_page_that_now_links_retires_its_opportunity(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    store.save_pages(store.start_run("acme", {}), [page_item()])
+    store.save_pages(store.start_run("acme", {}), [page_item(linked=True)])
+    assert store.ranked_opportunities("acme") == []
+    assert len(store.ranked_opportunities("acme", include_inactive=True)) == 1
+
+
+def test_broken_link_candidates_join_links_and_verdicts(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    run = store.start_run("acme", {})
+    store.save_pages(run, [page_item(outlinks=("http://dead.example/", "http://ok.example/"))])
+    store.save_link_checks([
+        LinkCheckItem("http://dead.example/", "broken", "dns", "", checked_at="2026-11-21"),
+        LinkCheckItem("http://ok.example/", "ok", "200", "http://ok.example/",
+                      checked_at="2026-11-21")])
+    [row] = store.broken_link_candidates("acme", run)
+    assert (row["page_url"], row["target_url"], row["status"], row["linking_pages"],
+            row["linking_sites"]) == (PAGE, "http://dead.example/", "dns", 1, 1)
+    assert store.settle_broken_links("acme", run, [broken_link_opportunity("acme", row)]) == 1
+    kinds = sorted(r["kind"] for r in store.ranked_opportunities("acme"))
+    assert kinds == ["broken_link", "unlinked_mention"]
+
+
+def test_unknown_state_and_missing_opportunity(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    with pytest.raises(StoreError, match="unknown state 'maybe'"):
+        store.set_state("x", "maybe")
+    with pytest.raises(StoreError, match="no opportunity x"):
+        store.set_state("x", "won")
+    with pytest.raises(StoreError, match="no database at"):
+        Store(tmp_path / "missing.db", create=False)

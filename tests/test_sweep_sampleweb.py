@@ -1,0 +1,120 @@
+"""End to end: `mentionspider sweep` over the bundled sample web, through the proxy.
+
+The expected findings are documented in mentionspider/sampleweb/README.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from mentionspider.virtualweb.server import VirtualWeb
+from mentionspider.virtualweb.testing import sample_web_dir
+from tests.conftest import run_cli
+
+CAMPAIGN = str(sample_web_dir() / "campaign.toml")
+BLOG = "http://widgetblog.example"
+BEST = f"{BLOG}/best-widgets-2026/"
+
+EXPECTED = {
+    ("unlinked_mention", f"{BLOG}/", "", "", "footer"),
+    ("unlinked_mention", BEST, "", "", "main"),
+    ("unlinked_mention", "https://gadgetnews.example/roundup", "", "", "main"),
+    ("nofollow_mention", f"{BLOG}/forum-thread/", "", "", "comments"),
+    ("broken_link", BEST, "http://oldwidgets.example/catalogue/blue-widget", "404", "main"),
+    ("broken_link", BEST, "http://widgetshop.example/discontinued", "410", "main"),
+    ("broken_link", BEST, "http://widgetshop.example/moved", "404", "main"),
+    ("broken_link", BEST, "http://deadwidgets.example/", "dns", "main"),
+}
+
+
+@pytest.fixture(scope="module")
+def swept(sample_web: VirtualWeb, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    sample_web.clear_log()
+    db = tmp_path_factory.mktemp("sweep") / "acme.db"
+    result = run_cli(["sweep", CAMPAIGN, "--db", str(db)], proxy=sample_web.url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"db": db, "summary": result.stdout, "log": list(sample_web.requests)}
+
+
+def export(db: Path, *args: str) -> str:
+    result = run_cli(["export", "--db", str(db), *args])
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_sweep_finds_exactly_the_expected_opportunities(swept: dict) -> None:
+    rows = list(csv.DictReader(io.StringIO(export(swept["db"]))))
+    found = {(r["kind"], r["page_url"], r["target_url"], r["status"], r["placement"])
+             for r in rows}
+    assert found == EXPECTED
+    assert [r["rank"] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
+    scores = [int(r["score"]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_csv_header_is_the_public_contract(swept: dict) -> None:
+    header = export(swept["db"]).splitlines()[0]
+    assert header.startswith("rank,score,kind,domain,page_url,page_title,target_url,anchor_text,"
+                             "status,placement,snippet,reasons,first_seen,last_seen,state")
+
+
+def test_main_content_mention_ranks_above_footer_mention(swept: dict) -> None:
+    rows = json.loads(export(swept["db"], "--format", "json", "--kind", "unlinked_mention"))
+    by_page = {r["page_url"]: r for r in rows}
+    assert by_page[BEST]["rank"] < by_page[f"{BLOG}/"]["rank"]
+    assert "Acme Widgets" in by_page[BEST]["snippet"]
+    assert by_page[BEST]["reasons"].startswith("names Acme Widgets in the main content")
+    assert by_page[f"{BLOG}/"]["snippet"] == ("Proudly comparing widgets since 2019. "
+                                              "Thanks to Acme Widgets for the review samples.")
+
+
+def test_broken_link_rows_carry_anchor_and_evidence(swept: dict) -> None:
+    rows = json.loads(export(swept["db"], "--format", "json", "--kind", "broken_link"))
+    assert all(r["anchor_text"] and r["domain"] == "widgetblog.example" for r in rows)
+    dns = next(r for r in rows if r["status"] == "dns")
+    assert "the whole domain is gone" in dns["reasons"]
+
+
+def test_robots_disallowed_page_is_never_requested(swept: dict) -> None:
+    paths = {(entry.host, entry.path) for entry in swept["log"]}
+    assert ("widgetblog.example", "/robots.txt") in paths
+    assert ("widgetblog.example", "/best-widgets-2026/") in paths
+    assert not any(path.startswith("/private/") for host, path in paths
+                   if host == "widgetblog.example")
+
+
+def test_each_outbound_url_is_checked_once_head_first(swept: dict) -> None:
+    checks = [(e.method, e.host, e.path) for e in swept["log"]
+              if e.host == "oldwidgets.example" and e.path == "/catalogue/blue-widget"]
+    assert checks == [("HEAD", "oldwidgets.example", "/catalogue/blue-widget"),
+                      ("GET", "oldwidgets.example", "/catalogue/blue-widget")]
+    agents = {e.user_agent for e in swept["log"]}
+    assert len(agents) == 1 and agents.pop().startswith("mentionspider/")
+
+
+def test_summary_and_run_row(swept: dict) -> None:
+    summary = swept["summary"]
+    assert "pages analysed      10" in summary
+    assert "broken targets      4" in summary
+    assert "opportunities       8 (8 new)" in summary
+    assert "robots.txt skipped  1" in summary
+
+
+def test_rerun_upserts_and_keeps_outreach_state(swept: dict, sample_web: VirtualWeb) -> None:
+    db = swept["db"]
+    first = json.loads(export(db, "--format", "json"))
+    target = first[0]["id"]
+    result = run_cli(["state", target, "contacted", "--db", str(db), "--note", "mailed"])
+    assert result.returncode == 0, result.stderr
+    result = run_cli(["sweep", CAMPAIGN, "--db", str(db)], proxy=sample_web.url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "opportunities       8 (0 new)" in result.stdout
+    second = json.loads(export(db, "--format", "json"))
+    assert len(second) == len(first)
+    row = next(r for r in second if r["id"] == target)
+    assert (row["state"], row["first_seen"]) == ("contacted", first[0]["first_seen"])
