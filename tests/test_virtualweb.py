@@ -37,7 +37,9 @@ def build_web() -> Web:
     web.add_route(
         "site.example",
         "/busy",
-        Route(sequence=[Route(status=429, headers={"Retry-After": "1"}), Route(body="<p>ok now</p>")]),
+        Route(
+            sequence=[Route(status=429, headers={"Retry-After": "1"}), Route(body="<p>ok now</p>")]
+        ),
     )
     web.add_route("site.example", "/reset", Route(reset=True))
     web.add_route("site.example", "/slow", Route(body="late", delay=0.2))
@@ -78,7 +80,9 @@ def fetch(vw: VirtualWeb, url: str, method: str = "GET") -> tuple[int, dict[str,
 
 
 def https_connection(vw: VirtualWeb, host: str) -> http.client.HTTPSConnection:
-    conn = http.client.HTTPSConnection("127.0.0.1", vw.port, timeout=5, context=ssl._create_unverified_context())
+    conn = http.client.HTTPSConnection(
+        "127.0.0.1", vw.port, timeout=5, context=ssl._create_unverified_context()
+    )
     conn.set_tunnel(host, 443)
     return conn
 
@@ -136,7 +140,11 @@ def test_head_has_headers_only(proxy: VirtualWeb) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=5)
     conn.request("HEAD", "http://site.example/", headers={"User-Agent": "head-agent"})
     response = conn.getresponse()
-    assert (response.status, response.getheader("Content-Length"), response.read()) == (200, "13", b"")
+    assert (response.status, response.getheader("Content-Length"), response.read()) == (
+        200,
+        "13",
+        b"",
+    )
     conn.request("GET", "http://site.example/")  # same connection: keep-alive after HEAD
     assert conn.getresponse().read() == b"<h1>Home</h1>"
     conn.close()
@@ -294,7 +302,9 @@ def test_sample_web_answers_as_documented() -> None:
         ("deadwidgets.example", "/"): 503,
     }
     assert {key: web.resolve(*key)[1].status for key in expected} == expected
-    assert "Disallow: /private/" in web.resolve("widgetblog.example", "/robots.txt")[1].body.decode()
+    assert (
+        "Disallow: /private/" in web.resolve("widgetblog.example", "/robots.txt")[1].body.decode()
+    )
     assert web.resolve("deadwidgets.example", "/")[1].headers["X-Squid-Error"] == "ERR_DNS_FAIL 0"
 
 
@@ -303,10 +313,27 @@ def test_subprocess_prints_proxy_url() -> None:
         assert process.url.startswith("http://127.0.0.1:")
         host, port = process.url.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port)), timeout=5) as sock:
-            sock.sendall(b"GET http://widgetblog.example/robots.txt HTTP/1.1\r\nHost: widgetblog.example\r\n"
-                         b"Connection: close\r\n\r\n")
+            sock.sendall(
+                b"GET http://widgetblog.example/robots.txt HTTP/1.1\r\nHost: widgetblog.example\r\n"
+                b"Connection: close\r\n\r\n"
+            )
             answer = b""
             while chunk := sock.recv(65536):
                 answer += chunk
         assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
         assert answer.endswith(b"User-agent: *\nDisallow: /private/\n")
+
+
+def test_timeout_host_never_answers_and_stop_still_returns() -> None:
+    web = Web()
+    web.add_host("slow.example", timeout=True)
+    server = VirtualWeb(web)
+    server.start()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=0.2) as sock:
+        sock.sendall(b"GET http://slow.example/ HTTP/1.1\r\nHost: slow.example\r\n\r\n")
+        with pytest.raises(TimeoutError):
+            sock.recv(1024)
+        start = time.monotonic()
+        server.stop()  # with the connection still open
+        assert time.monotonic() - start < 2
+    assert [(r.host, r.status) for r in server.requests] == [("slow.example", None)]

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import signal
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 from .server import LoggedRequest, ProxyServer, log_line
@@ -32,29 +33,42 @@ async def _serve(server: ProxyServer, host: str, port: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m mentionspider.virtualweb", description=__doc__.split("\n")[0])
-    parser.add_argument("web_dir", nargs="?", type=Path, default=sample_web_dir(), help="web directory (default: bundled sample)")
+    parser = argparse.ArgumentParser(
+        prog="python -m mentionspider.virtualweb", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "web_dir",
+        nargs="?",
+        type=Path,
+        default=sample_web_dir(),
+        help="web directory (default: bundled sample)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="port to bind (default 0: any free port)")
-    parser.add_argument("--access-log", type=Path, help="append one JSON line per request to this file")
+    parser.add_argument(
+        "--port", type=int, default=0, help="port to bind (default 0: any free port)"
+    )
+    parser.add_argument(
+        "--access-log", type=Path, help="append one JSON line per request to this file"
+    )
     args = parser.parse_args(argv)
     try:
         web = load_web(args.web_dir)
     except WebConfigError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
-    server = ProxyServer(web)
+    server = ProxyServer(web, keep_log=False)
     _ = server.ssl_context
-    log_file = open(args.access_log, "a", encoding="utf-8", buffering=1) if args.access_log else None
-    if log_file is not None:
-        def write(entry: LoggedRequest) -> None:
-            log_file.write(log_line(entry) + "\n")
-        server.on_request = write
-    try:
+    with ExitStack() as stack:
+        if args.access_log is not None:
+            log_file = stack.enter_context(
+                open(args.access_log, "a", encoding="utf-8", buffering=1)
+            )
+
+            def write(entry: LoggedRequest) -> None:
+                log_file.write(log_line(entry) + "\n")
+
+            server.on_request = write
         asyncio.run(_serve(server, args.host, args.port))
-    finally:
-        if log_file is not None:
-            log_file.close()
     return 0
 
 

@@ -21,9 +21,16 @@ def self_signed_pem(hostnames: Iterable[str] = ()) -> tuple[bytes, bytes]:
     """Return ``(cert_pem, key_pem)`` for a fresh EC certificate naming ``hostnames``."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "virtualweb")])
-    names: list[x509.GeneralName] = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-    names += [x509.DNSName(h) for h in sorted(set(hostnames))[:_MAX_SAN_NAMES] if h and not h.startswith("[")]
-    now = datetime.datetime.now(datetime.timezone.utc)
+    names: list[x509.GeneralName] = [
+        x509.DNSName("localhost"),
+        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+    ]
+    names += [
+        x509.DNSName(h)
+        for h in sorted(set(hostnames))[:_MAX_SAN_NAMES]
+        if h and not h.startswith("[")
+    ]
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

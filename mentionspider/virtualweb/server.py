@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from ._tls import server_context
 from .web import CONNECT_FAIL, DNS_FAIL, Route, Web, load_web, normalize_host
@@ -67,7 +68,8 @@ class ProxyServer:
     """The asyncio side: serves a :class:`Web` and logs every request.
 
     Use :class:`VirtualWeb` to run it in a thread; use :meth:`listen` to run it
-    in your own event loop.
+    in your own event loop. ``keep_log=False`` keeps no log in memory (long
+    benchmarks); ``on_request`` is called with every :class:`LoggedRequest`.
     """
 
     def __init__(
@@ -76,9 +78,11 @@ class ProxyServer:
         *,
         ssl_context: ssl.SSLContext | None = None,
         on_request: Callable[[LoggedRequest], None] | None = None,
+        keep_log: bool = True,
     ) -> None:
         self.web = web
         self.log: list[LoggedRequest] = []
+        self.keep_log = keep_log
         self.on_request = on_request
         self._ssl_context = ssl_context
         self._tasks: set[asyncio.Task[None]] = set()
@@ -101,27 +105,52 @@ class ProxyServer:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _record(self, method: str, scheme: str, host: str, path: str, headers: dict[str, str], status: int | None) -> None:
-        entry = LoggedRequest(method, scheme, host, path, headers.get("user-agent", ""), time.time(), status, headers)
-        self.log.append(entry)
+    def _record(
+        self,
+        method: str,
+        scheme: str,
+        host: str,
+        path: str,
+        headers: dict[str, str],
+        status: int | None,
+    ) -> None:
+        if not self.keep_log and self.on_request is None:
+            return
+        entry = LoggedRequest(
+            method, scheme, host, path, headers.get("user-agent", ""), time.time(), status, headers
+        )
+        if self.keep_log:
+            self.log.append(entry)
         if self.on_request is not None:
             self.on_request(entry)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._tasks.add(task)  # type: ignore[arg-type]
+        self._tasks.add(task)
         try:
             await self._serve(reader, writer, "http", "")
-        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError, asyncio.CancelledError, OSError):
+        except (
+            ConnectionError,
+            asyncio.IncompleteReadError,
+            ssl.SSLError,
+            asyncio.CancelledError,
+            OSError,
+        ):
             pass
         except Exception:  # pragma: no cover - a bug; keep serving other connections
             logger.exception("virtualweb: error while serving a connection")
         finally:
-            self._tasks.discard(task)  # type: ignore[arg-type]
+            self._tasks.discard(task)
             writer.close()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, scheme: str, tunnel_host: str) -> None:
+    async def _serve(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        scheme: str,
+        tunnel_host: str,
+    ) -> None:
         web = self.web
         while True:
             try:
@@ -180,7 +209,9 @@ class ProxyServer:
 
             site, route = web.resolve(host, path)
             route = web.next_route(route).for_method(method)
-            self._record(method, req_scheme, host, path, headers, None if route.drops else route.status)
+            self._record(
+                method, req_scheme, host, path, headers, None if route.drops else route.status
+            )
             delay = route.delay + (site.delay if site is not None else 0.0)
             if delay:
                 await asyncio.sleep(delay)
@@ -192,7 +223,13 @@ class ProxyServer:
             if close:
                 return
 
-    async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, target: str, headers: dict[str, str]) -> None:
+    async def _connect(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        target: str,
+        headers: dict[str, str],
+    ) -> None:
         host = normalize_host(target)
         site = self.web.host(host)
         if site is None or site.refused:
@@ -241,15 +278,24 @@ async def _drop(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, rout
 class VirtualWeb:
     """A :class:`ProxyServer` running in a background thread.
 
+    ``web`` is a :class:`Web` or a web directory (see :func:`load_web`).
+
     >>> with VirtualWeb(web) as vw:          # doctest: +SKIP
     ...     os.environ.update(proxy_env(vw.url))
     ...     ...
     ...     assert [r.path for r in vw.requests if r.method == "HEAD"] == ["/x"]
     """
 
-    def __init__(self, web: Web | str | Path, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        web: Web | str | Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        keep_log: bool = True,
+    ) -> None:
         self.web = web if isinstance(web, Web) else load_web(web)
-        self.server = ProxyServer(self.web)
+        self.server = ProxyServer(self.web, keep_log=keep_log)
         self._bind = (host, port)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -289,8 +335,10 @@ class VirtualWeb:
             return self.url
         _ = self.server.ssl_context  # generate the certificate before serving
         ready = threading.Event()
-        failure: list[BaseException] = []
-        self._thread = threading.Thread(target=self._run, args=(ready, failure), name="virtualweb", daemon=True)
+        failure: list[OSError] = []
+        self._thread = threading.Thread(
+            target=self._run, args=(ready, failure), name="virtualweb", daemon=True
+        )
         self._thread.start()
         ready.wait()
         if failure:
@@ -299,11 +347,11 @@ class VirtualWeb:
             raise failure[0]
         return self.url
 
-    def _run(self, ready: threading.Event, failure: list[BaseException]) -> None:
+    def _run(self, ready: threading.Event, failure: list[OSError]) -> None:
         loop = self._loop = asyncio.new_event_loop()
         try:
             server = loop.run_until_complete(self.server.listen(*self._bind))
-        except BaseException as exc:
+        except OSError as exc:  # e.g. the port is taken: re-raised by start()
             failure.append(exc)
             ready.set()
             loop.close()
@@ -328,11 +376,16 @@ class VirtualWeb:
         self._thread = None
         self._port = None
 
-    def __enter__(self) -> VirtualWeb:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
 
@@ -356,8 +409,14 @@ class VirtualWebProcess:
     per request.
     """
 
-    def __init__(self, web_dir: str | Path | None = None, *, port: int = 0, access_log: str | Path | None = None,
-                 extra_args: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        web_dir: str | Path | None = None,
+        *,
+        port: int = 0,
+        access_log: str | Path | None = None,
+        extra_args: Iterable[str] = (),
+    ) -> None:
         self.args = [sys.executable, "-m", "mentionspider.virtualweb"]
         if web_dir is not None:
             self.args.append(str(web_dir))
@@ -371,7 +430,10 @@ class VirtualWebProcess:
     def start(self) -> str:
         """Start the subprocess and wait for its proxy URL."""
         root = str(Path(__file__).resolve().parents[2])
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        }
         self.process = subprocess.Popen(self.args, stdout=subprocess.PIPE, text=True, env=env)
         assert self.process.stdout is not None
         line = self.process.stdout.readline().strip()
@@ -394,11 +456,16 @@ class VirtualWebProcess:
             self.process.stdout.close()
         self.process = None
 
-    def __enter__(self) -> VirtualWebProcess:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
 

@@ -58,7 +58,9 @@ def proxy_environment(url: str) -> Iterator[None]:
 
 
 @contextmanager
-def running_web(web: Web | str | Path | None = None, *, set_env: bool = True) -> Iterator[VirtualWeb]:
+def running_web(
+    web: Web | str | Path | None = None, *, set_env: bool = True
+) -> Iterator[VirtualWeb]:
     """Serve ``web`` (default: the sample web) in a thread, with the proxy variables set."""
     with VirtualWeb(web if web is not None else sample_web_dir()) as vw:
         if set_env:

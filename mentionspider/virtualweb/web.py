@@ -57,15 +57,15 @@ from __future__ import annotations
 import mimetypes
 import tomllib
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from html import escape
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 __all__ = [
-    "DNS_FAIL",
     "CONNECT_FAIL",
+    "DNS_FAIL",
     "Host",
     "Route",
     "Web",
@@ -193,9 +193,9 @@ NOT_FOUND_BODY = (
 )
 SOFT_404_BODY = (
     "<!DOCTYPE html><html><head><title>Page not available</title></head><body>"
-    "<header><a href=\"/\">Home</a></header><main><h1>Oops!</h1>"
+    '<header><a href="/">Home</a></header><main><h1>Oops!</h1>'
     "<p>Sorry, we couldn't find the page you were looking for. "
-    "Try our <a href=\"/\">home page</a>.</p></main></body></html>\n"
+    'Try our <a href="/">home page</a>.</p></main></body></html>\n'
 )
 
 
@@ -248,12 +248,16 @@ class Host:
 
 
 def _content_type(path: str) -> str:
-    if path.endswith("/") or path.endswith((".html", ".htm")):
+    if path.endswith(("/", ".html", ".htm")):
         return HTML
     guessed, _ = mimetypes.guess_type(path)
     if guessed is None:
         return HTML if "." not in path.rsplit("/", 1)[-1] else "application/octet-stream"
-    if guessed.startswith("text/") or guessed in ("application/json", "application/xml", "application/javascript"):
+    if guessed.startswith("text/") or guessed in (
+        "application/json",
+        "application/xml",
+        "application/javascript",
+    ):
         return f"{guessed}; charset=utf-8"
     return guessed
 
@@ -367,12 +371,29 @@ class Web:
 # -- loading a directory -----------------------------------------------------
 
 _ROUTE_KEYS = {
-    "status", "body", "file", "headers", "content_type", "delay", "location",
-    "head_status", "sequence", "reset", "close", "hang",
+    "status",
+    "body",
+    "file",
+    "headers",
+    "content_type",
+    "delay",
+    "location",
+    "head_status",
+    "sequence",
+    "reset",
+    "close",
+    "hang",
 }
 _HOST_KEYS = {
-    "aliases", "soft404", "redirect_unknown_to_home", "refused", "timeout",
-    "delay", "not_found", "all", "paths",
+    "aliases",
+    "soft404",
+    "redirect_unknown_to_home",
+    "refused",
+    "timeout",
+    "delay",
+    "not_found",
+    "all",
+    "paths",
 }
 
 
@@ -494,5 +515,7 @@ def _apply_host(web: Web, root: Path, name: str, table: dict[str, Any], *, where
         web.add_route(
             name,
             path,
-            _route_from_table(path_table, where=f"{where} {path}", root=root, site_dir=site_dir, base=base),
+            _route_from_table(
+                path_table, where=f"{where} {path}", root=root, site_dir=site_dir, base=base
+            ),
         )
