@@ -166,11 +166,14 @@ def test_with_cue_names():
     with_cue = matcher.find("Acme, or Acme Widgets (acmewidgets.com), ships fast.")
     assert [matcher.needs_cue(m) for m in with_cue] == [True, False, False]
     assert matcher.apply_cues(with_cue) == with_cue
+    assert matcher.needs_cue(Match(0, 4, "Acme", "Acme"))  # rebuilt from stored fields
+    assert not matcher.needs_cue(Match(0, 4, "Acme Widgets", "Acme Widgets"))
 
 
 def test_name_configured_twice_reports_the_non_cue_form():
     matcher = compile_matcher([BrandName("Acme", "with-cue"), BrandName("Acme", "sensitive")])
     assert [matcher.needs_cue(m) for m in matcher.find("acme and Acme")] == [True, False]
+    assert not matcher.needs_cue(Match(0, 4, "Acme", "acme"))  # ambiguous without the type
     assert not compile_matcher([BrandName("Acme")]).has_cue_names
 
 

@@ -201,6 +201,10 @@ class Matcher:
         self._spacing = spacing_variants
         self._by_key = by_key
         self._has_cue_names = any(e.needs_cue for e in entries)
+        # Names configured only as with-cue: lets needs_cue() answer for a plain Match
+        # rebuilt from stored fields.
+        self._cue_only_names = frozenset(e.name for e in entries if e.needs_cue) - frozenset(
+            e.name for e in entries if not e.needs_cue)
 
     @property
     def has_cue_names(self) -> bool:
@@ -208,8 +212,13 @@ class Matcher:
         return self._has_cue_names
 
     def needs_cue(self, match: Match) -> bool:
-        """True when ``match`` is of a ``with-cue`` name (a :class:`CueMatch`)."""
-        return isinstance(match, CueMatch)
+        """True when ``match`` is of a ``with-cue`` name.
+
+        Matches from :meth:`find` say so by their type (:class:`CueMatch`); for a plain
+        :class:`Match` built elsewhere the name decides, which is ambiguous only for a
+        name configured both with and without ``with-cue`` (then: False).
+        """
+        return isinstance(match, CueMatch) or match.name in self._cue_only_names
 
     def apply_cues(self, matches: Iterable[Match], *, page_has_cue: bool = False) -> list[Match]:
         """Drop cue-only matches unless the page has a cue.
