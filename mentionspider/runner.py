@@ -31,7 +31,7 @@ def run_sweep(campaign: Campaign, db: str | Path, overrides: Mapping[str, Any] |
     Blocks until the crawl ends. One call per process (Twisted's reactor cannot restart).
     """
     settings = project_settings({**(overrides or {}), "MENTIONSPIDER_DB": str(db)})
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(SweepSpider)
     process.crawl(crawler, campaign=campaign)
     process.start()
