@@ -1,0 +1,220 @@
+"""Where on a page a block or link sits: landmarks, class vocabulary, text density.
+
+:func:`mentionspider.analysis.document.parse_page` walks the tree once and asks
+:func:`element_signal` about each element; every element that carries a signal
+opens a :class:`Region`. After the walk :func:`resolve_regions` turns the
+region tree into effective placements and :func:`main_interval` picks the part
+of the page that holds most of its running text, for content without signals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+__all__ = ["LANDMARK_TAGS", "Region", "element_signal", "class_signal", "resolve_regions", "main_spans",
+           "block_placement"]
+
+#: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
+_TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
+                "main": "main", "article": "main", "figure": "sidebar", "figcaption": "sidebar"}
+#: Elements that are landmarks by their tag alone.
+LANDMARK_TAGS: Final = frozenset(_TAGS)
+_ROLES: Final = {"navigation": "nav", "menubar": "nav", "banner": "header",
+                 "contentinfo": "footer", "complementary": "sidebar", "main": "main",
+                 "article": "main"}
+
+# Class/id vocabulary, checked per token (class and id split on punctuation and
+# camelCase): whole words, or words that start with a prefix. The first
+# placement in _PRIORITY that any token maps to wins.
+_EXACT: Final = {
+    "comment": "comments", "comments": "comments", "commentlist": "comments",
+    "disqus": "comments", "respond": "comments", "replies": "comments",
+    "footer": "footer", "colophon": "footer", "copyright": "footer", "cookie": "footer",
+    "cookies": "footer", "consent": "footer", "gdpr": "footer", "legal": "footer",
+    "sidebar": "sidebar", "widget": "sidebar", "widgets": "sidebar", "related": "sidebar",
+    "share": "sidebar", "sharing": "sidebar", "social": "sidebar", "newsletter": "sidebar",
+    "subscribe": "sidebar", "subscription": "sidebar", "signup": "sidebar",
+    "promo": "sidebar", "recommended": "sidebar", "trending": "sidebar",
+    "popular": "sidebar", "ad": "sidebar", "ads": "sidebar", "advert": "sidebar",
+    "advertisement": "sidebar", "sponsored": "sidebar", "outbrain": "sidebar",
+    "taboola": "sidebar", "rail": "sidebar", "author-bio": "sidebar", "authorbio": "sidebar",
+    "bio": "sidebar", "nav": "nav", "navbar": "nav", "navigation": "nav", "menu": "nav",
+    "breadcrumb": "nav", "breadcrumbs": "nav", "pagination": "nav", "pager": "nav",
+    "caption": "sidebar", "credit": "sidebar", "gallery": "sidebar", "slideshow": "sidebar",
+    "tags": "nav", "skip": "nav", "header": "header", "masthead": "header",
+    "banner": "header", "topbar": "header",
+}
+_PREFIXES: Final = (
+    ("comment", "comments"), ("disqus", "comments"), ("footer", "footer"),
+    ("copyright", "footer"), ("sidebar", "sidebar"), ("widget", "sidebar"),
+    ("related", "sidebar"), ("sharedaddy", "sidebar"), ("social", "sidebar"),
+    ("newsletter", "sidebar"), ("subscri", "sidebar"), ("advert", "sidebar"),
+    ("outbrain", "sidebar"), ("taboola", "sidebar"), ("navbar", "nav"),
+    ("navigation", "nav"), ("menu", "nav"), ("breadcrumb", "nav"), ("pagination", "nav"),
+    ("masthead", "header"),
+)
+_PRIORITY: Final = ("comments", "nav", "sidebar", "footer", "header")
+_PREFIX_KIND: Final = dict(_PREFIXES)
+_CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# One token of a class/id value: (prefix, "") or ("", exact word).
+_VOCABULARY: Final = re.compile(
+    r"(?<![a-z0-9])(?:(%s)[a-z0-9]*|(%s))(?![a-z0-9])" % (
+        "|".join(sorted(_PREFIX_KIND, key=len, reverse=True)),
+        "|".join(sorted(_EXACT, key=len, reverse=True))))
+_MAIN_CLASS: Final = re.compile(
+    r"(?:article|entry|post|story|blog)[-_]?(?:body|content|text)|articlebody", re.I)
+_BOILERPLATE: Final = frozenset({"nav", "header", "footer", "sidebar"})
+_class_cache: dict[str, str | None] = {}
+_HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Inside the main content, a block with this share of link text is a list of links.
+_LINK_LIST: Final = 0.8
+#: Outside the densest region, main-region text this long is still article text.
+_KEEP_PARAGRAPH: Final = 250
+#: Running text a block needs to score its parent as main content.
+_MIN_PARAGRAPH: Final = 25
+
+
+class Region:
+    """A subtree of the page that carries a placement signal."""
+
+    __slots__ = ("kind", "landmark", "parent", "chars", "placement", "start", "end")
+
+    def __init__(self, kind: str | None, landmark: bool, parent: Region | None) -> None:
+        self.kind = kind  # "main", "nav", ... or None for the page root
+        self.landmark = landmark  # from a tag or role rather than a class name
+        self.parent = parent
+        self.chars = 0  # non-link characters of the blocks inside (filled after the walk)
+        self.placement: str | None = None  # effective placement (filled after the walk)
+        self.start = 0  # position of the element's start and end (filled during the walk)
+        self.end = 0
+
+
+def class_signal(value: str) -> str | None:
+    """Placement named by a class/id value, or None (cached)."""
+    try:
+        return _class_cache[value]
+    except KeyError:
+        pass
+    lowered = value.lower()
+    if lowered != value:
+        lowered = _CAMEL.sub(" ", value).lower()
+    found = {_EXACT.get(word) or _PREFIX_KIND[prefix]
+             for prefix, word in _VOCABULARY.findall(lowered)}
+    result = next((kind for kind in _PRIORITY if kind in found), None)
+    if result is None and _MAIN_CLASS.search(value):
+        result = "main"
+    if len(_class_cache) > 50_000:
+        _class_cache.clear()
+    _class_cache[value] = result
+    return result
+
+
+def element_signal(tag: str, role: str | None, names: str | None,
+                   itemprop: str | None) -> tuple[str, bool] | None:
+    """The (placement, is_landmark) an element announces, or None.
+
+    ``names`` is the element's class and id joined by a space.
+    """
+    kind = _TAGS.get(tag)
+    if role:
+        kind = _ROLES.get(role.strip().lower(), kind)
+    if kind is not None:
+        return kind, True
+    if itemprop and itemprop.strip().lower() == "articlebody":
+        return "main", True
+    if names:
+        kind = class_signal(names)
+        if kind is not None:
+            return kind, False
+    return None
+
+
+def resolve_regions(regions: Sequence[Region], page_chars: int,
+                    main: tuple[int, int] | None = None) -> None:
+    """Set ``placement`` of every region (parents come before children).
+
+    The innermost signal wins, except that a header or footer inside main
+    content is part of it, main content inside furniture stays furniture, and a
+    furniture region that holds most of the page's running text is a layout
+    wrapper (a ``has-sidebar`` body class), not furniture, so it is ignored.
+    Given the ``main`` interval, main regions apart from it (teaser cards
+    marked up as ``<article>``) are ignored too.
+    """
+    for region in regions:
+        parent = region.parent.placement if region.parent is not None else None
+        kind = region.kind
+        if kind in _BOILERPLATE and region.chars >= 500 and 2 * region.chars >= page_chars:
+            kind = None  # a wrapper around the content
+        elif kind == "main" and main is not None and (region.end < main[0]
+                                                      or region.start > main[1]):
+            kind = None
+        if kind is None:
+            region.placement = parent
+        elif kind == "main":
+            region.placement = "main" if parent is None else parent
+        elif kind in ("header", "footer") and parent == "main":
+            region.placement = "main"
+        else:
+            region.placement = kind
+
+
+def main_spans(blocks: Sequence[tuple[int, int, int, int, int, int, int]],
+               elements: dict[int, tuple[int, int]]) -> list[tuple[int, int]]:
+    """Position spans of the main content, best first (empty if no running text).
+
+    ``blocks`` are (position, characters, link characters, commas, parent id,
+    grandparent id, great-grandparent id) of the blocks that may be main content; ``elements`` maps
+    an element id (its start position) to (end position, parent id). As in
+    Readability, each paragraph of running text scores its parent, (half) its
+    grandparent and (a quarter) its great-grandparent; the best element, with siblings that score at least a
+    fifth of it, is the main content.
+    """
+    scores: dict[int, float] = {}
+    for _pos, chars, linked, commas, parent, grandparent, great in blocks:
+        running = chars - linked
+        if running < _MIN_PARAGRAPH or 2 * linked > chars:
+            continue
+        score = 1.0 + commas + min(running / 100, 3.0)
+        scores[parent] = scores.get(parent, 0.0) + score
+        scores[grandparent] = scores.get(grandparent, 0.0) + score / 2
+        scores[great] = scores.get(great, 0.0) + score / 4
+    scores.pop(0, None)
+    if not scores:
+        return []
+    ranked = sorted(((score, ident) for ident, score in scores.items() if ident in elements),
+                    reverse=True)
+    if not ranked:
+        return []
+    best_score, best = ranked[0]
+    parent = elements[best][1]
+    spans = [(2 * best, 2 * elements[best][0])]
+    threshold = max(10.0, best_score / 5)
+    for score, ident in ranked[1:]:
+        if score < threshold:
+            break
+        if elements[ident][1] == parent:
+            spans.append((2 * ident, 2 * elements[ident][0]))
+    return spans
+
+
+def block_placement(signalled: str | None, pos: int, chars: int, linked: int, tag: str,
+                    spans: Sequence[tuple[int, int]]) -> str:
+    """Placement of text that is main content or has no signal, from the density evidence.
+
+    Inside the main spans it is main unless it is (nearly) all link text: a list
+    of links amid the article is related-content furniture. Outside them, text
+    in an explicit main region stays main when it is a heading (the headline)
+    or a real paragraph; the rest is furniture, named by where it sits.
+    """
+    link_share = linked / chars if chars else 1.0
+    for start, end in spans:
+        if start < pos < end:
+            return "main" if link_share < _LINK_LIST else "sidebar"
+    if signalled == "main" and link_share < 0.5 and (
+            tag in _HEADINGS or chars - linked >= _KEEP_PARAGRAPH):
+        return "main"
+    if link_share >= 0.5:
+        return "nav"
+    return "header" if pos < spans[0][0] else "footer"
