@@ -7,6 +7,7 @@ Scrapy stats as JSON to ``-a stats_out=FILE``.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
@@ -39,5 +40,8 @@ class BareSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         if self.stats_out:
+            stats = dict(self.crawler.stats.get_stats())
+            stats["elapsed_time_seconds"] = (datetime.now(timezone.utc)
+                                             - stats["start_time"]).total_seconds()
             with open(self.stats_out, "w", encoding="utf-8") as fh:
-                json.dump(self.crawler.stats.get_stats(), fh, default=str)
+                json.dump(stats, fh, default=str)

@@ -7,6 +7,7 @@ closespider) still flushes what it has and marks the run with its close reason.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from scrapy import signals
@@ -82,7 +83,10 @@ class StorePipeline:
         """Record the run's counts and how it ended (after every item is through)."""
         if self.store is None:
             return
-        all_stats = self.crawler.stats.get_stats()
+        all_stats = dict(self.crawler.stats.get_stats())
+        if "start_time" in all_stats and "elapsed_time_seconds" not in all_stats:
+            all_stats["elapsed_time_seconds"] = round(
+                (datetime.now(timezone.utc) - all_stats["start_time"]).total_seconds(), 3)
         errors = sum(v for k, v in all_stats.items()
                      if k.startswith("mentionspider/pages/errors/") and isinstance(v, int))
         errors += all_stats.get("spider_exceptions/count", 0)
