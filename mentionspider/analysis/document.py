@@ -70,7 +70,7 @@ class _Resolver:
         else:
             if "\t" in value or "\n" in value or "\r" in value:
                 value = _URL_WHITESPACE.sub("", value)
-            if head.startswith(("http://", "https://")):
+            if head.startswith(("http://", "https://")) and "[" not in value:
                 url = value
             elif (value[:1] == "/" and value[1:2] != "/" and self.origin
                   and "/." not in value and "\\" not in value):
@@ -138,7 +138,7 @@ def _with_spans(raw: str, opened_links: list[_AnchorRec]) -> tuple[str, tuple[Li
 
 
 def _lang(root: etree._Element) -> str | None:
-    value = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    value = root.get("lang") or root.get("xml:lang")
     if not value:
         return None
     match = _LANG.match(value.strip())

@@ -136,7 +136,8 @@ def resolve_regions(regions: Sequence[Region], page_chars: int,
     """Set ``placement`` of every region (parents come before children).
 
     The innermost signal wins, except that a header or footer inside main
-    content is part of it, main content inside furniture stays furniture, and a
+    content is part of it, main content inside furniture stays furniture,
+    everything inside comments is comments, and a
     furniture region that holds most of the page's running text is a layout
     wrapper (a ``has-sidebar`` body class), not furniture, so it is ignored.
     Given the ``main`` interval, main regions apart from it (teaser cards
@@ -145,12 +146,12 @@ def resolve_regions(regions: Sequence[Region], page_chars: int,
     for region in regions:
         parent = region.parent.placement if region.parent is not None else None
         kind = region.kind
-        if kind in _BOILERPLATE and region.chars >= 500 and 2 * region.chars >= page_chars:
+        if kind in _BOILERPLATE and region.chars >= 200 and 2 * region.chars >= page_chars:
             kind = None  # a wrapper around the content
         elif kind == "main" and main is not None and (region.end < main[0]
                                                       or region.start > main[1]):
             kind = None
-        if kind is None:
+        if kind is None or parent == "comments":
             region.placement = parent
         elif kind == "main":
             region.placement = "main" if parent is None else parent
@@ -204,16 +205,16 @@ def block_placement(signalled: str | None, pos: int, chars: int, linked: int, ta
     """Placement of text that is main content or has no signal, from the density evidence.
 
     Inside the main spans it is main unless it is (nearly) all link text: a list
-    of links amid the article is related-content furniture. Outside them, text
-    in an explicit main region stays main when it is a heading (the headline)
-    or a real paragraph; the rest is furniture, named by where it sits.
+    of links amid the article is related-content furniture. Outside them, the
+    ``<h1>`` (the headline) and, in an explicit main region, other headings and
+    real paragraphs stay main; the rest is furniture, named by where it sits.
     """
     link_share = linked / chars if chars else 1.0
     for start, end in spans:
         if start < pos < end:
             return "main" if link_share < _LINK_LIST else "sidebar"
-    if signalled == "main" and link_share < 0.5 and (
-            tag in _HEADINGS or chars - linked >= _KEEP_PARAGRAPH):
+    if link_share < 0.5 and (tag == "h1" or signalled == "main" and (
+            tag in _HEADINGS or chars - linked >= _KEEP_PARAGRAPH)):
         return "main"
     if link_share >= 0.5:
         return "nav"

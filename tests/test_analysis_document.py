@@ -1,0 +1,206 @@
+"""parse_page: visible text, inline joining, link spans, anchors, page metadata, robustness."""
+
+from __future__ import annotations
+
+import pytest
+
+from mentionspider.analysis.document import parse_page
+from mentionspider.analysis.model import Anchor, LinkSpan, TextBlock
+
+URL = "https://blog.example.com/posts/acme.html"
+
+
+def texts(html: str | bytes) -> list[str]:
+    return [block.text for block in parse_page(html, URL).blocks]
+
+
+def test_inline_children_join_into_their_block() -> None:
+    assert texts("<p>Acme <b>Widgets</b> are <em>very</em> <span>good</span>.</p>") == [
+        "Acme Widgets are very good."]
+    assert texts("<p>Ac<span>me</span> Wid<b>gets</b></p>") == ["Acme Widgets"]
+
+
+def test_blocks_split_at_block_elements_and_text_directly_in_a_div() -> None:
+    html = "<div>Intro <p>First</p> between <ul><li>one</li><li>two</li></ul>after</div>"
+    assert texts(html) == ["Intro", "First", "between", "one", "two", "after"]
+    assert texts("<table><tr><td>a</td><td>b</td></tr></table>") == ["a", "b"]
+    assert texts("<p>line one<br>line two</p>") == ["line one line two"]
+
+
+def test_text_is_normalised() -> None:
+    assert texts("<p>  Acme\u00a0Widgets\u2019  \n\t new\u00adest   \u201cline\u201d </p>") == [
+        "Acme Widgets' newest \"line\""]
+
+
+@pytest.mark.parametrize("hidden", [
+    "<script>var acme = 1;</script>",
+    "<style>.acme { color: red }</style>",
+    "<noscript>Acme noscript</noscript>",
+    "<template><p>Acme template</p></template>",
+    "<svg><text>Acme svg</text></svg>",
+    "<!-- Acme comment -->",
+    "<?php echo 'Acme'; ?>",
+    "<p hidden>Acme hidden attribute</p>",
+    "<div aria-hidden=\"true\">Acme aria</div>",
+    "<span style=\"display: none\">Acme display</span>",
+    "<span style=\"color:red;visibility:hidden\">Acme visibility</span>",
+    "<input type=\"hidden\" value=\"Acme input\">",
+    "<img alt=\"Acme alt\" title=\"Acme title\">",
+    "<select><option>Acme option</option></select>",
+    "<iframe>Acme iframe</iframe>",
+])
+def test_invisible_text_is_excluded(hidden: str) -> None:
+    assert texts(f"<body><div>Before {hidden} after</div></body>") == ["Before after"]
+
+
+def test_head_content_is_not_visible_text() -> None:
+    html = ("<html><head><title>Acme title</title><meta name=description content=Acme>"
+            "<script>Acme</script></head><body><p>Body</p></body></html>")
+    assert texts(html) == ["Body"]
+
+
+def test_tail_text_after_an_excluded_element_is_kept() -> None:
+    assert texts("<p>one<script>x</script>two<span hidden>h</span>three</p>") == [
+        "onetwothree"]
+
+
+def test_link_spans_give_offsets_into_normalised_text() -> None:
+    page = parse_page('<p>See  <a href="/w#top"> Acme <b>Widgets</b> </a>, then '
+                      '<a href="https://x.example/">x</a>.</p>', URL)
+    block = page.blocks[0]
+    assert block.text == "See Acme Widgets , then x."
+    assert block.links == (LinkSpan(4, 16, "https://blog.example.com/w"),
+                           LinkSpan(24, 25, "https://x.example/"))
+    assert [block.text[s.start:s.end] for s in block.links] == ["Acme Widgets", "x"]
+
+
+def test_link_spans_skip_non_web_schemes() -> None:
+    block = parse_page('<p><a href="javascript:go()">go</a> <a href="mailto:a@b.c">mail</a> '
+                       '<a href="tel:123">call</a> <a href="data:text/plain,x">data</a> '
+                       '<a href="ftp://files.example/f">ftp</a></p>', URL).blocks[0]
+    assert block.text == "go mail call data ftp"
+    assert block.links == (LinkSpan(18, 21, "ftp://files.example/f"),)
+
+
+def test_a_link_around_blocks_gives_a_span_in_each_block() -> None:
+    page = parse_page('<a href="/card"><h3>Acme</h3><p>Read more</p></a>', URL)
+    assert page.blocks == [
+        TextBlock("Acme", "main", (LinkSpan(0, 4, "https://blog.example.com/card"),)),
+        TextBlock("Read more", "main", (LinkSpan(0, 9, "https://blog.example.com/card"),))]
+    assert page.anchors == [Anchor("https://blog.example.com/card", "Acme Read more",
+                                   frozenset(), "main")]
+
+
+def test_anchors_resolve_filter_and_deduplicate() -> None:
+    page = parse_page(
+        '<p><a href="/a#x">A</a> <a href="/a#y">A</a> <a href="/a">other text</a> '
+        '<a href=" ../up.html ">Up</a> <a href="//cdn.example.net/f">CDN</a> '
+        '<a href="mailto:x@y.z">mail</a> <a href="ftp://f.example/">ftp</a> '
+        '<a name="anchor">no href</a> <a href="HTTPS://Upper.example/P">upper</a></p>', URL)
+    assert [(a.url, a.text) for a in page.anchors] == [
+        ("https://blog.example.com/a", "A"),
+        ("https://blog.example.com/a", "other text"),
+        ("https://blog.example.com/up.html", "Up"),
+        ("https://cdn.example.net/f", "CDN"),
+        ("HTTPS://Upper.example/P", "upper"),
+    ]
+
+
+def test_anchor_rel_is_lower_cased_token_set() -> None:
+    page = parse_page('<p><a href="/x" rel="NoFollow  UGC sponsored">x</a>'
+                      '<a href="/y">y</a></p>', URL)
+    assert [a.rel for a in page.anchors] == [frozenset({"nofollow", "ugc", "sponsored"}),
+                                             frozenset()]
+
+
+def test_anchor_text_falls_back_to_image_alt() -> None:
+    page = parse_page('<p><a href="/logo"><img src="l.png" alt=" Acme  logo "></a></p>', URL)
+    assert page.anchors == [Anchor("https://blog.example.com/logo", "Acme logo", frozenset(),
+                                   "main")]
+
+
+def test_hidden_anchors_still_count_but_template_and_noscript_do_not() -> None:
+    page = parse_page('<p>Text <span hidden><a href="/hidden">Acme</a></span></p>'
+                      '<noscript><a href="/ns">ns</a></noscript>'
+                      '<template><a href="/tpl">tpl</a></template>', URL)
+    assert [block.text for block in page.blocks] == ["Text"]
+    assert [(a.url, a.text) for a in page.anchors] == [("https://blog.example.com/hidden",
+                                                        "Acme")]
+
+
+def test_base_href_is_resolved_against_the_page_url() -> None:
+    page = parse_page('<html><head><base href="/static/"></head>'
+                      '<body><p><a href="page.html">p</a></p></body></html>', URL)
+    assert page.base_url == "https://blog.example.com/static/"
+    assert page.anchors[0].url == "https://blog.example.com/static/page.html"
+    assert page.blocks[0].links == (LinkSpan(0, 1, "https://blog.example.com/static/page.html"),)
+    assert parse_page("<p>x</p>", URL).base_url == URL
+
+
+@pytest.mark.parametrize(("attribute", "lang"), [
+    ('lang="en-US"', "en"), ('lang="NL"', "nl"), ('lang="pt_BR"', "pt"), ('lang=""', None),
+    ("", None), ('xml:lang="de-AT"', "de"),
+])
+def test_lang_is_the_lower_cased_primary_subtag(attribute: str, lang: str | None) -> None:
+    assert parse_page(f"<html {attribute}><body><p>x</p></body></html>", URL).lang == lang
+
+
+def test_title_is_normalised_and_falls_back_to_the_first_h1() -> None:
+    assert parse_page("<title>\n Acme &ndash; Widgets\u00a0 </title><p>x</p>", URL).title == (
+        "Acme - Widgets")
+    assert parse_page("<body><h1> Acme <i>Widgets</i></h1><h1>Two</h1></body>", URL).title == (
+        "Acme Widgets")
+    assert parse_page("<p>x</p>", URL).title == ""
+
+
+@pytest.mark.parametrize("garbage", [
+    b"", "", b"   \n ", b"\x00\x00\x00", b"\xff\xfe\x00", b"<<<>>>", b"<html><body></body>",
+    b"<!-- only a comment -->", "\ud800 lone surrogate", b"<?xml version='1.0'?>",
+    b"<p>unclosed <b>bold <i>italic", b"<a href='http://[bad'>bad url</a>",
+])
+def test_garbage_never_raises(garbage: bytes | str) -> None:
+    page = parse_page(garbage, URL)
+    assert page.url == URL
+    assert all(block.text for block in page.blocks)
+
+
+def test_empty_document_has_no_blocks() -> None:
+    page = parse_page(b"", URL)
+    assert (page.blocks, page.anchors, page.title, page.lang, page.base_url) == (
+        [], [], "", None, URL)
+
+
+def test_unparseable_url_in_href_is_skipped() -> None:
+    page = parse_page("<p><a href='http://[bad'>bad</a> ok</p>", URL)
+    assert page.blocks == [TextBlock("bad ok", "main")]
+    assert page.anchors == []
+
+
+@pytest.mark.parametrize(("data", "encoding"), [
+    ("<p>caf\u00e9 \u20ac</p>".encode("utf-8"), None),
+    ('<meta charset="iso-8859-1"><p>caf\xe9 \x80</p>'.encode("latin-1"), None),
+    ('<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+     "<p>caf\xe9 \x80</p>".encode("latin-1"), None),
+    ("<p>caf\u00e9 \u20ac</p>".encode("cp1252"), None),  # undeclared, not UTF-8
+    ("<p>caf\u00e9 \u20ac</p>".encode("cp1252"), "windows-1252"),
+    ('<?xml version="1.0" encoding="utf-8"?><p>caf\u00e9 \u20ac</p>'.encode("utf-8"), None),
+    ('<?xml version="1.0" encoding="utf-8"?><p>caf\u00e9 \u20ac</p>', None),
+    ("\ufeff<p>caf\u00e9 \u20ac</p>".encode("utf-8"), None),
+    ("<p>caf\u00e9 \u20ac</p>".encode("utf-16"), None),
+])
+def test_encodings(data: bytes | str, encoding: str | None) -> None:
+    assert [block.text for block in parse_page(data, URL, encoding).blocks] == ["caf\u00e9 \u20ac"]
+
+
+def test_given_encoding_beats_the_declared_one() -> None:
+    data = '<meta charset="utf-8"><p>caf\u00e9</p>'.encode("latin-1")
+    assert texts(data) == ["caf\ufffd"]  # declared UTF-8 wins, as in browsers
+    assert [b.text for b in parse_page(data, URL, "iso-8859-15").blocks] == ["caf\u00e9"]
+
+
+def test_deep_nesting_and_big_pages() -> None:
+    deep = "<div>" * 2000 + "Acme" + "</div>" * 2000
+    assert texts(deep) == ["Acme"]
+    assert texts("<div>" * 20_000 + "Acme") == []  # beyond libxml2's depth limit, no error
+    big = "<p>" + "Acme Widgets " * 200_000 + "</p>"
+    assert len(texts(big)[0]) == len("Acme Widgets " * 200_000) - 1
