@@ -25,6 +25,7 @@ EXPECTED = {
     ("unlinked_mention", BEST, "", "", "main"),
     ("unlinked_mention", "https://gadgetnews.example/roundup", "", "", "main"),
     ("nofollow_mention", f"{BLOG}/forum-thread/", "", "", "comments"),
+    ("competitor_mention", "https://gadgetnews.example/reviews/sprocket-2", "", "", "main"),
     ("broken_link", BEST, "http://oldwidgets.example/catalogue/blue-widget", "404", "main"),
     ("broken_link", BEST, "http://widgetshop.example/discontinued", "410", "main"),
     ("broken_link", BEST, "http://widgetshop.example/moved", "404", "main"),
@@ -73,6 +74,17 @@ def test_main_content_mention_ranks_above_footer_mention(swept: dict) -> None:
                                               "Thanks to Acme Widgets for the review samples.")
 
 
+def test_competitor_and_nofollow_mentions_are_their_own_kinds(swept: dict) -> None:
+    rows = json.loads(export(swept["db"], "--format", "json", "--kind", "competitor_mention",
+                             "--kind", "nofollow_mention"))
+    by_kind = {r["kind"]: r for r in rows}
+    assert by_kind["competitor_mention"]["reasons"].startswith(
+        "mentions or links competitor Globex Gadgets, globexgadgets.com in the main content")
+    assert by_kind["competitor_mention"]["anchor_text"] == "Globex Gadgets"
+    assert "links to the brand only with nofollow" in by_kind["nofollow_mention"]["reasons"]
+    assert by_kind["nofollow_mention"]["anchor_text"] == "AcmeWidgets"
+
+
 def test_broken_link_rows_carry_anchor_and_evidence(swept: dict) -> None:
     rows = json.loads(export(swept["db"], "--format", "json", "--kind", "broken_link"))
     assert all(r["anchor_text"] and r["domain"] == "widgetblog.example" for r in rows)
@@ -101,9 +113,9 @@ def test_summary_and_run_row(swept: dict) -> None:
     summary = swept["summary"]
     # 5 widgetblog pages (not /private/) + 4 gadgetnews pages
     assert "pages analysed      9" in summary
-    assert "links checked       10 " in summary  # unique outbound URLs, brand links excluded
+    assert "links checked       11 " in summary  # unique outbound URLs, brand links excluded
     assert "broken targets      4" in summary
-    assert "opportunities       8 (8 new)" in summary
+    assert "opportunities       9 (9 new)" in summary
     assert "robots.txt skipped  1" in summary
 
 
@@ -115,7 +127,7 @@ def test_rerun_upserts_and_keeps_outreach_state(swept: dict, sample_web: Virtual
     assert result.returncode == 0, result.stderr
     result = run_cli(["sweep", CAMPAIGN, "--db", str(db)], proxy=sample_web.url)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "opportunities       8 (0 new)" in result.stdout
+    assert "opportunities       9 (0 new)" in result.stdout
     second = json.loads(export(db, "--format", "json"))
     assert len(second) == len(first)
     row = next(r for r in second if r["id"] == target)
