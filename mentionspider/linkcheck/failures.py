@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scrapy.core.downloader.handlers.http11 import TunnelError
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from twisted.internet import error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -26,7 +26,11 @@ def failure_kind(failure: Failure) -> tuple[str, str]:
     exc = failure.value
     message = str(exc) or type(exc).__name__
     if isinstance(exc, IgnoreRequest):
-        return ("robots" if "robots.txt" in message else "ignored"), message
+        if "robots.txt" in message:
+            return "robots", message
+        return ("redirect_loop" if "max redirections" in message else "ignored"), message
+    if isinstance(exc, DownloadCancelledError) and "max size" in message:
+        return "too_big", message
     for types, kind in _KINDS:
         if isinstance(exc, types):
             if kind == "connection" and "SSL" in repr(exc):
