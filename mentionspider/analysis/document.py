@@ -214,7 +214,15 @@ def _walk(root: etree._Element, resolve: _Resolver, page: ParsedPage) -> None:
             buf.append(_CLOSE)
         raw = "".join(buf)
         if not raw.isspace():
-            if opened:
+            if len(opened) == 1 and raw[0] == _OPEN and raw[-1] == _CLOSE and (
+                    raw.count(_OPEN) == 1 and raw.count(_CLOSE) == 1):
+                # the whole block is one link (menus, link lists)
+                text = normalize_text(raw[1:-1])
+                links = (LinkSpan(0, len(text), opened[0][0]),) if text else ()
+                linked = len(text)
+                if text:
+                    opened[0][1].append(text)
+            elif opened:
                 text, links = _with_spans(raw, opened)
                 linked = sum([span.end - span.start for span in links])
             else:
