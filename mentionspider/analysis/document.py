@@ -16,7 +16,8 @@ from lxml import etree
 
 from ._html import parse_tree
 from .model import Anchor, LinkSpan, ParsedPage, TextBlock
-from .placement import LANDMARK_TAGS, Region, block_placement, element_signal, main_spans, resolve_regions
+from .placement import (LANDMARK_TAGS, Region, block_placement, element_signal, main_spans,
+                        resolve_regions)
 from .text import normalize_text
 
 __all__ = ["parse_page"]
