@@ -41,6 +41,9 @@ def apply_campaign(settings: Settings, campaign: Campaign) -> None:
     settings.set("USER_AGENT", f"mentionspider/{__version__} (+{bot_url})", priority="spider")
     settings.set("DOWNLOAD_DELAY", crawl.delay, priority="spider")
     settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", crawl.concurrency_per_site, priority="spider")
+    settings.set("MENTIONSPIDER_LINKCHECK_CONCURRENCY_PER_HOST",
+                 campaign.linkcheck.concurrency_per_host, priority="spider")
+    settings.set("MENTIONSPIDER_LINKCHECK_DELAY", campaign.linkcheck.delay, priority="spider")
     settings.set("ROBOTSTXT_OBEY", crawl.obey_robots or campaign.linkcheck.obey_robots,
                  priority="spider")
 
@@ -92,11 +95,19 @@ class SweepSpider(scrapy.Spider):
                 yield self._page_request(url)
 
     def _page_request(self, url: str) -> scrapy.Request:
-        meta = {} if self.campaign.crawl.obey_robots else {"dont_obey_robotstxt": True}
+        meta: dict[str, Any] = {"handle_httpstatus_list": CHECK_STATUSES}
+        if not self.campaign.crawl.obey_robots:
+            meta["dont_obey_robotstxt"] = True
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, meta=meta)
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
+        if response.status >= 300:
+            verdict = verdict_for_status(response.status, _headers(response))
+            failure = verdict.status if verdict.status in ("dns", "refused") else (
+                f"http_{response.status}")
+            stats.inc_value(f"mentionspider/pages/errors/{failure}")
+            return
         if not isinstance(response, TextResponse) or not _is_html(response):
             stats.inc_value("mentionspider/pages/not_html")
             return
@@ -188,6 +199,12 @@ def _host(url: str) -> str:
         return urlsplit(url).hostname or ""
     except ValueError:
         return ""
+
+
+def _headers(response: Response) -> dict[str, str]:
+    """The response's headers, names lower-cased, first value of each."""
+    return {name.decode("latin-1").lower(): values[0].decode("latin-1")
+            for name, values in response.headers.items() if values}
 
 
 def _is_html(response: TextResponse) -> bool:
