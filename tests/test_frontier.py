@@ -18,3 +18,12 @@ def test_trap_reasons() -> None:
     assert trap_reason("http://a.example/" + "x" * 600) == "url_too_long"
     assert trap_reason("http://a.example/?" + "&".join(f"p{i}=1" for i in range(12))) == \
         "too_many_parameters"
+
+
+def test_host_of_matches_urlsplit() -> None:
+    from urllib.parse import urlsplit
+
+    from mentionspider.analysis.urls import host_of
+    for url in ["https://WWW.A.com./x", "http://u:p@h.com/", "http://[::1]:80/",
+                "https://a.b:8080?x", "http://x.com#f", "mailto:x", "http://a.com"]:
+        assert host_of(url) == (urlsplit(url).hostname or "").rstrip("."), url

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from mentionspider.analysis.language import detect_language
 from mentionspider.analysis.mentions import Matcher, compile_matcher
 from mentionspider.analysis.model import (PLACEMENTS, Anchor, BrandName, Match, ParsedPage,
                                           TextBlock)
 from mentionspider.analysis.snippet import snippet
-from mentionspider.analysis.urls import host_in_domains, registered_domain
+from mentionspider.analysis.urls import host_in_domains, host_of, registered_domain
 
 __all__ = ["FoundMention", "OutLink", "PageAnalysis", "PageAnalyser", "NOFOLLOW_RELS"]
 
@@ -94,7 +93,7 @@ class PageAnalyser:
 
     def analyse(self, page: ParsedPage) -> PageAnalysis:
         result = PageAnalysis(title=page.title, lang=page.lang)
-        page_site = registered_domain(urlsplit(page.url).hostname or "")
+        page_site = registered_domain(host_of(page.url))
         self._links(page.anchors, page_site, result)
         result.mentions = self._mentions(page.blocks, self.brand, self.brand_domains)
         if self.brand.has_cue_names and result.mentions:
@@ -120,7 +119,7 @@ class PageAnalyser:
         seen_in: set[str] = set()
         competitor_links: set[str] = set()
         for anchor in anchors:
-            host = (urlsplit(anchor.url).hostname or "")
+            host = host_of(anchor.url)
             rel = " ".join(sorted(anchor.rel))
             if host_in_domains(host, self.brand_domains):
                 result.brand_link_rels.append(rel)
@@ -143,7 +142,7 @@ class PageAnalyser:
             for match in matcher.find(block.text):
                 in_link = any(
                     span.start < match.end and match.start < span.end
-                    and host_in_domains(urlsplit(span.url).hostname or "", domains)
+                    and host_in_domains(host_of(span.url), domains)
                     for span in block.links)
                 found.append(FoundMention(match.name, match.matched, block.placement,
                                           snippet(block.text, match.start, match.end),
