@@ -42,8 +42,8 @@ class Frontier:
     """Decides whether a discovered same-site URL is fetched.
 
     ``admit`` answers None (fetch it; the page is counted against its site's
-    budget) or the reason it is skipped: ``offsite``, ``site_budget``,
-    ``not_html`` or a :func:`trap_reason`.
+    budget) or the reason it is skipped: ``seen`` (admitted before),
+    ``offsite``, ``site_budget``, ``not_html`` or a :func:`trap_reason`.
     """
 
     def __init__(self, sites: Iterable[str], *, max_pages_per_site: int,
@@ -53,11 +53,14 @@ class Frontier:
         self.max_url_length = max_url_length
         self.max_repeats = max_repeats
         self.pages: Counter[str] = Counter()
+        self.seen: set[str] = set()
 
     def add_site(self, site: str) -> None:
         self.sites.add(site)
 
     def admit(self, url: str, *, seed: bool = False) -> str | None:
+        if url in self.seen:
+            return "seen"
         site = site_of(url)
         if not seed and site not in self.sites:
             return "offsite"
@@ -71,4 +74,5 @@ class Frontier:
         if self.pages[site] >= self.max_pages_per_site:
             return "site_budget"
         self.pages[site] += 1
+        self.seen.add(url)
         return None

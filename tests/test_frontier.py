@@ -7,6 +7,7 @@ def test_admits_seed_sites_within_budget() -> None:
     frontier = Frontier(["blog.example"], max_pages_per_site=2)
     assert frontier.admit("http://blog.example/", seed=True) is None
     assert frontier.admit("http://www.blog.example/a") is None  # subdomain: same site
+    assert frontier.admit("http://www.blog.example/a") == "seen"  # not counted twice
     assert frontier.admit("http://blog.example/b") == "site_budget"
     assert frontier.admit("http://other.example/") == "offsite"
     assert frontier.admit("http://blog.example/file.pdf") == "not_html"
