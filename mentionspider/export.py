@@ -12,7 +12,9 @@ __all__ = ["COLUMNS", "FORMATS", "ranked_rows", "write_csv", "write_json", "writ
 #: The export's columns, in order. The first fifteen are a public contract.
 COLUMNS = ("rank", "score", "kind", "domain", "page_url", "page_title", "target_url",
            "anchor_text", "status", "placement", "snippet", "reasons", "first_seen",
-           "last_seen", "state", "id", "campaign")
+           "last_seen", "state", "id", "campaign",
+           # broken links: what the check saw, the link's rel, who else links to the target
+           "evidence", "rel", "linking_pages", "linking_sites", "dead_domain")
 FORMATS = ("csv", "json", "xlsx")
 
 

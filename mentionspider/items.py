@@ -38,3 +38,5 @@ class LinkCheckItem:
     evidence: str = ""
     elapsed_ms: int = 0
     checked_at: str = ""
+    error: str = ""  # the network failure's message, when the check failed to download
+    attempts: int = 1  # requests made: HEAD, GET fallback, retries

@@ -8,6 +8,7 @@ from typing import Any
 
 from mentionspider.analysis.page import PageAnalysis
 from mentionspider.analysis.urls import registered_domain
+from mentionspider.linkcheck.verdict import DEAD_DOMAIN_STATUSES
 from mentionspider.scoring import score_broken_link, score_mention_page
 
 __all__ = ["Opportunity", "opportunity_id", "page_opportunity", "broken_link_opportunity", "KINDS"]
@@ -36,6 +37,12 @@ class Opportunity:
     snippet: str
     score: int
     reasons: str
+    # broken links only (None on mention rows):
+    evidence: str | None = None
+    rel: str | None = None
+    linking_pages: int | None = None
+    linking_sites: int | None = None
+    dead_domain: int | None = None
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,16 +89,20 @@ def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, de
 
 def broken_link_opportunity(campaign: str, row: dict[str, Any]) -> Opportunity:
     """``row`` is one (page, dead target) from the store's ``broken_link_candidates``."""
+    dead_domain = row["status"] in DEAD_DOMAIN_STATUSES
     scored = score_broken_link(status=row["status"], placement=row["placement"], rel=row["rel"],
                                linking_pages=row["linking_pages"],
                                linking_sites=row["linking_sites"],
-                               dead_domain=row["status"] == "dns",
+                               dead_domain=dead_domain,
                                keywords=[k for k in (row.get("keywords") or "").split(",") if k])
     return Opportunity(opportunity_id(campaign, "broken_link", row["page_url"], row["target_url"]),
                        campaign, "broken_link", row["page_url"],
                        registered_domain(_host(row["page_url"])), row["page_title"] or "",
                        row["target_url"], row["anchor_text"] or "", row["status"],
-                       row["placement"], "", scored.score, scored.reasons)
+                       row["placement"], "", scored.score, scored.reasons,
+                       evidence=row.get("evidence") or "", rel=row.get("rel") or "",
+                       linking_pages=row["linking_pages"], linking_sites=row["linking_sites"],
+                       dead_domain=int(dead_domain))
 
 
 def _host(url: str) -> str:

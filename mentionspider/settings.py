@@ -23,6 +23,21 @@ MENTIONSPIDER_STORE_BATCH = 100
 MENTIONSPIDER_BOT_URL = "https://github.com/mentionspider/mentionspider"
 #: Bytes of a checked link's body read for soft-404 evidence (GET checks only).
 MENTIONSPIDER_LINKCHECK_MAXSIZE = 1024 * 1024
+#: Link checks: retries after the first attempt (429, 5xx, timeouts, dropped connections, TLS).
+MENTIONSPIDER_LINKCHECK_RETRIES = 2
+#: Link checks: first wait before a retry, in seconds; it doubles on each retry.
+MENTIONSPIDER_LINKCHECK_BACKOFF = 1.0
+#: Link checks: longest wait before a retry; a longer ``Retry-After`` gives up (transient).
+MENTIONSPIDER_LINKCHECK_RETRY_AFTER_MAX = 30.0
+#: Link checks in flight at once, all hosts together (the global cap).
+MENTIONSPIDER_LINKCHECK_CONCURRENCY = 16
+#: Link checks at once per host, and seconds between them; the campaign's ``[linkcheck]``
+#: ``concurrency_per_host`` and ``delay`` override these.
+MENTIONSPIDER_LINKCHECK_CONCURRENCY_PER_HOST = 2
+MENTIONSPIDER_LINKCHECK_DELAY = 0.5
+#: Soft-404 detection: probe each checked host once with a random path and read the
+#: body of 200 answers on hosts that answer such paths with 200.
+MENTIONSPIDER_LINKCHECK_SOFT404 = True
 #: Largest page analysed; bigger pages are skipped and counted (``mentionspider/pages/too_big``).
 MENTIONSPIDER_PAGE_MAXSIZE = 8 * 1024 * 1024
 #: URLs longer than this, or with a path segment repeated this often, are crawler traps.
@@ -52,6 +67,13 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Replaced: backoff and Retry-After for link checks, no retries of proxy DNS failures.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "mentionspider.linkcheck.middleware.LinkCheckRetryMiddleware": 550,
+    "mentionspider.linkcheck.middleware.LinkCheckSlotsMiddleware": 560,
+}
 
 ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 100,

@@ -68,6 +68,17 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["opportunities"].create_index(["campaign", "active", "score"])
 
 
+@migrations()
+def m002_linkcheck_evidence(db: sqlite_utils.Database) -> None:
+    """Link checks keep the failure and the number of requests; broken-link
+    opportunities carry what outreach needs (evidence, rel, who else links there)."""
+    db["link_checks"].add_column("error", str)
+    db["link_checks"].add_column("attempts", int)
+    for name, kind in (("evidence", str), ("rel", str), ("linking_pages", int),
+                       ("linking_sites", int), ("dead_domain", int)):
+        db["opportunities"].add_column(name, kind)
+
+
 @dataclass(frozen=True, slots=True)
 class RunSummary:
     id: int
@@ -193,7 +204,8 @@ class Store:
                 ({"url": c.url, "outcome": c.outcome, "status": c.status,
                   "final_url": c.final_url, "redirects": json.dumps(c.redirects),
                   "method": c.method, "evidence": c.evidence, "elapsed_ms": c.elapsed_ms,
-                  "checked_at": c.checked_at} for c in items), pk="url")
+                  "checked_at": c.checked_at, "error": c.error, "attempts": c.attempts}
+                 for c in items), pk="url")
 
     def fresh_link_checks(self, max_age_hours: float) -> dict[str, tuple[str, str]]:
         """url -> (outcome, status) for verdicts younger than ``max_age_hours``.

@@ -30,7 +30,8 @@ def test_verdict_for_status(status: int, headers: dict[str, str], expected: Verd
 
 @pytest.mark.parametrize("kind,outcome", [
     ("dns", "broken"), ("refused", "broken"), ("timeout", "transient"),
-    ("connection", "transient"), ("tls", "transient"), ("robots", "blocked_by_robots"),
+    ("connection", "transient"), ("tls", "broken"), ("unreachable", "broken"),
+    ("robots", "blocked_by_robots"),
 ])
 def test_verdict_for_error(kind: str, outcome: str) -> None:
     verdict = verdict_for_error(kind, "boom")

@@ -162,7 +162,8 @@ class SweepSpider(scrapy.Spider):
             self.crawler.stats.inc_value("mentionspider/linkcheck/reused")
             return
         if self.gate is None:
-            self.gate = CheckGate(self.crawler.settings.getint("MENTIONSPIDER_LINKCHECK_CONCURRENCY"))
+            cap = self.crawler.settings.getint("MENTIONSPIDER_LINKCHECK_CONCURRENCY")
+            self.gate = CheckGate(cap)
         waiting = len(self.gate.waiting)
         yield from self.gate.admit(self._check_request(url, "HEAD"))
         if len(self.gate.waiting) > waiting:
@@ -219,7 +220,8 @@ class SweepSpider(scrapy.Spider):
         profile = self.soft404.profile(host) if probing else None
         evidence = soft_404_evidence(url, final_url, page, profile)
         if evidence:
-            self.crawler.stats.inc_value(f"mentionspider/linkcheck/soft404/{evidence.split(':')[0]}")
+            kind = evidence.split(":")[0]
+            self.crawler.stats.inc_value(f"mentionspider/linkcheck/soft404/{kind}")
             yield from self._finish(request, soft_404_verdict(evidence), final_url=final_url)
             return
         state = self.soft404.state(host) if probing else "honest"
