@@ -74,7 +74,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         campaign = generate(work / "web", sites=args.sites, pages=args.pages)
-        seeds = [f"http://site{i:03d}.bench.example/" for i in range(args.sites)]
+        seeds = [f"http://site{i:03d}.example/" for i in range(args.sites)]
         with VirtualWebProcess(work / "web") as web:
             results: dict[str, list[tuple[int, float]]] = {"bare": [], "sweep": [],
                                                            "sweep+checks": []}
