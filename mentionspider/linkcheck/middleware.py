@@ -9,8 +9,10 @@
   quietly (DEBUG): a link that stays unavailable is a ``transient`` verdict, not
   an error. For every request, a proxy's DNS or connect failure
   (``X-Squid-Error``) is a definite answer and is never retried. Pages are
-  otherwise retried as Scrapy does; giving up on a robots.txt is logged at DEBUG
-  (Scrapy then treats the site as allowed).
+  otherwise retried as Scrapy does. A robots.txt that cannot be downloaded
+  (dead host, refused, timeout) becomes an empty 404 answer: Scrapy treats the
+  site as allowed either way, and the check itself then meets the failure and
+  gets its verdict, without an ERROR line and traceback per dead host.
 """
 
 from __future__ import annotations
@@ -48,9 +50,13 @@ def _headers(response: Response) -> dict[str, str]:
             for k, v in response.headers.items() if v}
 
 
+def _is_robots(request: Request) -> bool:
+    return request.url.endswith("/robots.txt") and request.meta.get("dont_obey_robotstxt", False)
+
+
 def _quiet_robots(request: Request) -> None:
     """An unavailable robots.txt means "allowed" to Scrapy: not an error worth a log line."""
-    if request.url.endswith("/robots.txt"):
+    if _is_robots(request):
         request.meta.setdefault("give_up_log_level", "DEBUG")
 
 
@@ -120,7 +126,13 @@ class LinkCheckRetryMiddleware(RetryMiddleware):
                                 exception: Exception) -> Request | Response | None:
         if not is_check(request):
             _quiet_robots(request)
-            return super().process_exception(request, exception)
+            retry = super().process_exception(request, exception)
+            if retry is None and _is_robots(request):
+                # What Scrapy's robots.txt middleware does anyway (the site counts as
+                # allowed), without its ERROR line and traceback for every dead host.
+                self.crawler.stats.inc_value("mentionspider/robots/unreachable")
+                return Response(request.url, status=404, request=request)
+            return retry
         if request.meta.get("dont_retry", False):
             return None
         kind, _ = exception_kind(exception)
