@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 from mentionspider.analysis.urls import registered_domain
 
 __all__ = ["PageSketch", "HostProfile", "SoftNotFound", "sketch_page", "not_found_phrase",
-           "redirected_home", "same_page", "probe_path", "soft_404_evidence", "PHRASES"]
+           "redirected_home", "same_page", "similarity", "url_words", "probe_path", "soft_404_evidence", "PHRASES"]
 
 #: Title/heading phrases that mean "not found", per language (lower-case, no accents).
 PHRASES: dict[str, tuple[str, ...]] = {
@@ -52,6 +52,7 @@ _PHRASE_RES = [(lang, phrase, re.compile(r"(?<![\w])" + re.escape(phrase) + r"(?
 _HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/home/"}
 _WORD = re.compile(r"[^\W\d_]+")
 _SHINGLE = 3
+_MAX_WORDS = 5000
 #: Shingle similarity above which a page is "the same page" as the host's not-found page.
 SAME_PAGE_SIMILARITY = 0.85
 
@@ -68,12 +69,20 @@ class PageSketch:
 
     title: str = ""
     headings: tuple[str, ...] = ()
-    shingles: frozenset[int] = frozenset()
-    words: int = 0
+    words: tuple[str, ...] = ()
+
+    def shingles(self, ignore: frozenset[str] = frozenset()) -> frozenset[int]:
+        """Hashes of word triples, leaving out ``ignore`` (words of the URLs asked
+        for: not-found pages often echo them)."""
+        words = [w for w in self.words if w not in ignore]
+        if not words:
+            return frozenset()
+        return frozenset(zlib.crc32(" ".join(words[i:i + _SHINGLE]).encode())
+                         for i in range(max(1, len(words) - _SHINGLE + 1)))
 
 
 def sketch_page(body: bytes | str) -> PageSketch:
-    """Read a page's title, h1/h2 headings and text shingles (digits ignored)."""
+    """Read a page's title, h1/h2 headings and words (digits ignored)."""
     if not body or not body.strip():
         return PageSketch()
     try:
@@ -85,10 +94,8 @@ def sketch_page(body: bytes | str) -> PageSketch:
     title = _fold(" ".join(root.xpath("//title//text()")))
     headings = tuple(h for h in (_fold(e.text_content()) for e in root.xpath("//h1|//h2")[:4])
                      if h)
-    words = _WORD.findall(_fold(root.text_content()))
-    shingles = frozenset(zlib.crc32(" ".join(words[i:i + _SHINGLE]).encode())
-                         for i in range(max(1, len(words) - _SHINGLE + 1))) if words else frozenset()
-    return PageSketch(title, headings, shingles, len(words))
+    words = tuple(_WORD.findall(_fold(root.text_content()))[:_MAX_WORDS])
+    return PageSketch(title, headings, words)
 
 
 def not_found_phrase(page: PageSketch) -> str | None:
@@ -119,22 +126,30 @@ def redirected_home(requested_url: str, final_url: str) -> bool:
     return registered_domain(requested.hostname or "") == registered_domain(final.hostname or "")
 
 
-def similarity(a: PageSketch, b: PageSketch) -> float:
+def url_words(*urls: str) -> frozenset[str]:
+    """The words of some URLs, as :meth:`PageSketch.shingles` should ignore them."""
+    return frozenset(w for url in urls for w in _WORD.findall(_fold(url)))
+
+
+def similarity(a: PageSketch, b: PageSketch, ignore: frozenset[str] = frozenset()) -> float:
     """Jaccard similarity of two pages' word shingles (0..1)."""
-    if not a.shingles or not b.shingles:
+    first, second = a.shingles(ignore), b.shingles(ignore)
+    if not first or not second:
         return 0.0
-    return len(a.shingles & b.shingles) / len(a.shingles | b.shingles)
+    return len(first & second) / len(first | second)
 
 
-def same_page(page: PageSketch, probe: PageSketch) -> float | None:
+def same_page(page: PageSketch, probe: PageSketch,
+              ignore: frozenset[str] = frozenset()) -> float | None:
     """The similarity when ``page`` is the host's not-found page, else None.
 
     Same normalised title (digits dropped) and near-identical text; a page with
-    no title is compared by text alone, with a stricter threshold.
+    no title is compared by text alone, with a stricter threshold. ``ignore``:
+    words of both URLs.
     """
-    if not page.shingles or not probe.shingles:
+    if not page.words or not probe.words:
         return None
-    score = similarity(page, probe)
+    score = similarity(page, probe, ignore)
     titles_match = _strip_digits(page.title) == _strip_digits(probe.title)
     if page.title and probe.title and not titles_match:
         return None
@@ -160,15 +175,16 @@ class HostProfile:
     final_url: str = ""
     sketch: PageSketch | None = None
     honest: bool = True
+    url: str = ""  # the probe's URL
 
     @classmethod
     def from_probe(cls, requested_url: str, status: int, final_url: str,
                    body: bytes | str | None) -> "HostProfile":
         if not 200 <= status < 300:
-            return cls(status, final_url, None, True)
+            return cls(status, final_url, None, True, requested_url)
         if redirected_home(requested_url, final_url):
-            return cls(status, final_url, None, False)
-        return cls(status, final_url, sketch_page(body or b""), False)
+            return cls(status, final_url, None, False, requested_url)
+        return cls(status, final_url, sketch_page(body or b""), False, requested_url)
 
 
 @dataclass(slots=True)
@@ -213,7 +229,8 @@ def soft_404_evidence(requested_url: str, final_url: str, page: PageSketch | Non
     if probe is not None and not probe.honest and probe.sketch is not None:
         path = urlsplit(final_url or requested_url).path
         if not _is_home(path):
-            score = same_page(page, probe.sketch)
+            ignore = url_words(requested_url, final_url, probe.url, probe.final_url)
+            score = same_page(page, probe.sketch, ignore)
             if score is not None:
                 return (f"probe: same page as the host's answer to a nonexistent path "
                         f"(similarity {score:.2f})")
