@@ -128,6 +128,9 @@ class Store:
             if not existing:
                 row["created_at"] = now
             self.db["campaigns"].upsert(row, pk="name")
+            # A run of this campaign still marked running was killed without a goodbye.
+            self.db.execute("UPDATE runs SET status = 'interrupted' WHERE campaign = ? "
+                            "AND status = 'running'", [campaign])
             return int(self.db["runs"].insert({
                 "campaign": campaign, "started_at": now, "status": "running", "pages": 0,
                 "mentions": 0, "links_checked": 0, "broken_links": 0, "new_opportunities": 0,

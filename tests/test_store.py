@@ -78,3 +78,11 @@ def test_unknown_state_and_missing_opportunity(tmp_path: Path) -> None:
         store.set_state("x", "won")
     with pytest.raises(StoreError, match="no database at"):
         Store(tmp_path / "missing.db", create=False)
+
+
+def test_a_run_left_running_is_marked_interrupted_by_the_next(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    first = store.start_run("acme", {})
+    second = store.start_run("acme", {})
+    assert [(r["id"], r["status"]) for r in store.runs("acme")] == [
+        (first, "interrupted"), (second, "running")]
