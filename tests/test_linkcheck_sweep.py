@@ -122,7 +122,8 @@ concurrency_per_host = 2
 """
 
 
-def sweep(args: Sequence[str], proxy: str, *, no_proxy: str = "") -> subprocess.CompletedProcess[str]:
+def sweep(args: Sequence[str], proxy: str, *,
+          no_proxy: str = "") -> subprocess.CompletedProcess[str]:
     """Like conftest.run_cli, with ``no_proxy`` (for the real closed port on 127.0.0.1)."""
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     env.update(proxy_env(proxy))

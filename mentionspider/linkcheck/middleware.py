@@ -78,10 +78,9 @@ class LinkCheckSlotsMiddleware:
             return
         slot = f"check:{urlsplit(request.url).hostname or ''}"
         request.meta["download_slot"] = slot
-        engine = self.crawler.engine
-        if engine is not None:
-            # Read by the downloader when it creates the slot (Scrapy's DOWNLOAD_SLOTS).
-            engine.downloader.per_slot_settings.setdefault(slot, dict(self.slot_settings))
+        # Read by the downloader when it creates the slot (Scrapy's DOWNLOAD_SLOTS).
+        self.crawler.engine.downloader.per_slot_settings.setdefault(slot,
+                                                                    dict(self.slot_settings))
 
 
 class LinkCheckRetryMiddleware(RetryMiddleware):

@@ -24,7 +24,8 @@ from lxml import html as lxml_html
 from mentionspider.analysis.urls import registered_domain
 
 __all__ = ["PageSketch", "HostProfile", "SoftNotFound", "sketch_page", "not_found_phrase",
-           "redirected_home", "same_page", "similarity", "url_words", "probe_path", "soft_404_evidence", "PHRASES"]
+           "redirected_home", "same_page", "similarity", "url_words", "probe_path",
+           "soft_404_evidence", "PHRASES"]
 
 #: Title/heading phrases that mean "not found", per language (lower-case, no accents).
 PHRASES: dict[str, tuple[str, ...]] = {
