@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench lint install clean
 
 $(BIN)/mentionspider: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/sweep_throughput.py
+
+lint: install
+	$(BIN)/pip install --quiet -e '.[lint]'
+	$(BIN)/ruff check --select F mentionspider pipelines
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) demo-output build *.egg-info

@@ -78,7 +78,7 @@ def score_broken_link(*, status: str, placement: str, rel: str = "", linking_pag
                       linking_sites: int = 1, dead_domain: bool = False,
                       keywords: Sequence[str] = ()) -> Scored:
     """Score one (page, dead target) pair."""
-    points = KIND_BASE["broken_link"]
+    points: float = KIND_BASE["broken_link"]
     reasons = [f"links to a dead page ({status}) {_PLACEMENT_WORDS.get(placement, '')}".strip()]
     points += _PLACEMENT_POINTS.get(placement, 0) * 0.8
     if status in ("410", "dns") or dead_domain:

@@ -39,44 +39,44 @@ def utcnow() -> str:
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["campaigns"].create({"name": str, "config": str, "created_at": str, "updated_at": str},
+    db.table("campaigns").create({"name": str, "config": str, "created_at": str, "updated_at": str},
                            pk="name")
-    db["runs"].create({"id": int, "campaign": str, "started_at": str, "finished_at": str,
+    db.table("runs").create({"id": int, "campaign": str, "started_at": str, "finished_at": str,
                        "status": str, "pages": int, "mentions": int, "links_checked": int,
                        "broken_links": int, "new_opportunities": int, "errors": int,
                        "stats": str}, pk="id")
-    db["pages"].create({"campaign": str, "url": str, "site": str, "status": int, "title": str,
+    db.table("pages").create({"campaign": str, "url": str, "site": str, "status": int, "title": str,
                         "lang": str, "depth": int, "linked": int, "brand_link_rels": str,
                         "mention_count": int, "keywords": str, "first_seen": str,
                         "last_seen": str, "last_run": int}, pk=("campaign", "url"))
-    db["mentions"].create({"campaign": str, "page_url": str, "seq": int, "name": str,
+    db.table("mentions").create({"campaign": str, "page_url": str, "seq": int, "name": str,
                            "matched": str, "placement": str, "snippet": str, "in_link": int,
                            "competitor": int}, pk=("campaign", "page_url", "seq"))
-    db["links"].create({"campaign": str, "page_url": str, "target_url": str,
+    db.table("links").create({"campaign": str, "page_url": str, "target_url": str,
                         "anchor_text": str, "rel": str, "placement": str, "last_run": int},
                        pk=("campaign", "page_url", "target_url"))
-    db["links"].create_index(["target_url"])
-    db["link_checks"].create({"url": str, "outcome": str, "status": str, "final_url": str,
+    db.table("links").create_index(["target_url"])
+    db.table("link_checks").create({"url": str, "outcome": str, "status": str, "final_url": str,
                               "redirects": str, "method": str, "evidence": str,
                               "elapsed_ms": int, "checked_at": str}, pk="url")
-    db["opportunities"].create({
+    db.table("opportunities").create({
         "id": str, "campaign": str, "kind": str, "page_url": str, "domain": str,
         "page_title": str, "target_url": str, "anchor_text": str, "status": str,
         "placement": str, "snippet": str, "score": int, "reasons": str, "first_seen": str,
         "last_seen": str, "first_run": int, "last_run": int, "active": int, "state": str,
         "state_changed_at": str, "note": str}, pk="id", defaults={"state": "new", "active": 1})
-    db["opportunities"].create_index(["campaign", "active", "score"])
+    db.table("opportunities").create_index(["campaign", "active", "score"])
 
 
 @migrations()
 def m002_linkcheck_evidence(db: sqlite_utils.Database) -> None:
     """Link checks keep the failure and the number of requests; broken-link
     opportunities carry what outreach needs (evidence, rel, who else links there)."""
-    db["link_checks"].add_column("error", str)
-    db["link_checks"].add_column("attempts", int)
+    db.table("link_checks").add_column("error", str)
+    db.table("link_checks").add_column("attempts", int)
     for name, kind in (("evidence", str), ("rel", str), ("linking_pages", int),
                        ("linking_sites", int), ("dead_domain", int)):
-        db["opportunities"].add_column(name, kind)
+        db.table("opportunities").add_column(name, kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,23 +123,23 @@ class Store:
     def start_run(self, campaign: str, config: dict[str, Any]) -> int:
         now = utcnow()
         with self.transaction():
-            existing = self.db["campaigns"].count_where("name = ?", [campaign])
+            existing = self.db.table("campaigns").count_where("name = ?", [campaign])
             row = {"name": campaign, "config": json.dumps(config), "updated_at": now}
             if not existing:
                 row["created_at"] = now
-            self.db["campaigns"].upsert(row, pk="name")
+            self.db.table("campaigns").upsert(row, pk="name")
             # A run of this campaign still marked running was killed without a goodbye.
             self.db.execute("UPDATE runs SET status = 'interrupted' WHERE campaign = ? "
                             "AND status = 'running'", [campaign])
-            return int(self.db["runs"].insert({
+            return int(self.db.table("runs").insert({
                 "campaign": campaign, "started_at": now, "status": "running", "pages": 0,
                 "mentions": 0, "links_checked": 0, "broken_links": 0, "new_opportunities": 0,
-                "errors": 0, "stats": "{}"}).last_pk)
+                "errors": 0, "stats": "{}"}).last_pk or 0)
 
     def finish_run(self, run_id: int, *, status: str, counts: dict[str, int],
                    stats: dict[str, Any]) -> None:
         with self.transaction():
-            self.db["runs"].update(run_id, {"finished_at": utcnow(), "status": status, **counts,
+            self.db.table("runs").update(run_id, {"finished_at": utcnow(), "status": status, **counts,
                                             "stats": json.dumps(stats, default=str)})
 
     def run(self, run_id: int) -> RunSummary:
@@ -178,18 +178,18 @@ class Store:
                 "linked": int(a.linked), "brand_link_rels": json.dumps(a.brand_link_rels),
                 "mention_count": len(a.mentions), "keywords": ",".join(a.keywords),
                 "last_seen": now, "last_run": run_id}
-        if not self.db["pages"].count_where("campaign = ? AND url = ?", key):
+        if not self.db.table("pages").count_where("campaign = ? AND url = ?", key):
             page["first_seen"] = now
-        self.db["pages"].upsert(page, pk=("campaign", "url"))
+        self.db.table("pages").upsert(page, pk=("campaign", "url"))
         self.db.execute("DELETE FROM mentions WHERE campaign = ? AND page_url = ?", key)
         mentions = [(m, 0) for m in a.mentions] + [(m, 1) for m in a.competitor_mentions]
-        self.db["mentions"].insert_all(
+        self.db.table("mentions").insert_all(
             ({"campaign": item.campaign, "page_url": item.url, "seq": seq, "name": m.name,
               "matched": m.matched, "placement": m.placement, "snippet": m.snippet,
               "in_link": int(m.in_link), "competitor": competitor}
              for seq, (m, competitor) in enumerate(mentions)), pk=("campaign", "page_url", "seq"))
         self.db.execute("DELETE FROM links WHERE campaign = ? AND page_url = ?", key)
-        self.db["links"].insert_all(
+        self.db.table("links").insert_all(
             ({"campaign": item.campaign, "page_url": item.url, "target_url": link.url,
               "anchor_text": link.anchor_text, "rel": link.rel, "placement": link.placement,
               "last_run": run_id} for link in a.outlinks),
@@ -203,7 +203,7 @@ class Store:
     # --- link checks ------------------------------------------------------------------
     def save_link_checks(self, items: Iterable[LinkCheckItem]) -> None:
         with self.transaction():
-            self.db["link_checks"].upsert_all(
+            self.db.table("link_checks").upsert_all(
                 ({"url": c.url, "outcome": c.outcome, "status": c.status,
                   "final_url": c.final_url, "redirects": json.dumps(c.redirects),
                   "method": c.method, "evidence": c.evidence, "elapsed_ms": c.elapsed_ms,
@@ -281,14 +281,15 @@ class Store:
             if opportunity.id not in known:
                 row.update(first_seen=now, first_run=run_id, state="new", state_changed_at=now)
             rows.append(row)
-        self.db["opportunities"].upsert_all(rows, pk="id")
+        self.db.table("opportunities").upsert_all(rows, pk="id")
         return len(opportunities) - len(known)
 
     def ranked_opportunities(self, campaign: str | None = None, *,
                              kinds: Sequence[str] = (), include_inactive: bool = False,
                              min_score: int = 0) -> list[dict[str, Any]]:
         """Opportunities best first: score, then most recently seen, then URL."""
-        where, params = ["score >= ?"], [min_score]
+        where: list[str] = ["score >= ?"]
+        params: list[Any] = [min_score]
         if campaign:
             where.append("campaign = ?")
             params.append(campaign)
@@ -306,12 +307,12 @@ class Store:
             raise StoreError(f"unknown state {state!r} (expected one of "
                              f"{', '.join(OUTREACH_STATES)})")
         with self.transaction():
-            if not self.db["opportunities"].count_where("id = ?", [opportunity_id]):
+            if not self.db.table("opportunities").count_where("id = ?", [opportunity_id]):
                 raise StoreError(f"no opportunity {opportunity_id}")
             values: dict[str, Any] = {"state": state, "state_changed_at": utcnow()}
             if note is not None:
                 values["note"] = note
-            self.db["opportunities"].update(opportunity_id, values)
+            self.db.table("opportunities").update(opportunity_id, values)
 
     def opportunity_counts(self, campaign: str, run_id: int) -> dict[str, tuple[int, int]]:
         """kind -> (seen in this run, first seen in this run)."""

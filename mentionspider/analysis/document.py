@@ -219,7 +219,8 @@ def _walk(root: etree._Element, resolve: _Resolver, page: ParsedPage) -> None:
                     raw.count(_OPEN) == 1 and raw.count(_CLOSE) == 1):
                 # the whole block is one link (menus, link lists)
                 text = normalize_text(raw[1:-1])
-                links = (LinkSpan(0, len(text), opened[0][0]),) if text else ()
+                links: tuple[LinkSpan, ...] = (
+                    (LinkSpan(0, len(text), opened[0][0]),) if text else ())
                 linked = len(text)
                 if text:
                     opened[0][1].append(text)
@@ -343,9 +344,10 @@ def _place(page: ParsedPage, regions: list[Region], blocks: list[_BlockRec],
            anchors: list[_AnchorRec], elements: dict[int, tuple[int, int]]) -> None:
     """Resolve placements and fill the page's blocks and anchors."""
     page_chars = 0
-    for text, _links, region, _pos, _seg, linked, *_rest in blocks:
+    for text, _links, block_region, _pos, _seg, linked, *_rest in blocks:
         chars = len(text) - linked
         page_chars += chars
+        region: Region | None = block_region
         while region is not None:
             region.chars += chars
             region = region.parent

@@ -12,7 +12,7 @@ Languages it has no list for (Turkish, Indonesian...) come out as None, not a gu
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 
 __all__ = ["detect_language", "LANGUAGES"]
 
@@ -122,7 +122,7 @@ def detect_language(text: str) -> str | None:
     total = sum(words.values())
     if total < 4:
         return None
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = defaultdict(float)
     hits = 0
     for word, count in words.items():
         weights = _WEIGHTS.get(word)
@@ -132,7 +132,7 @@ def detect_language(text: str) -> str | None:
                 scores[lang] += weight * count
     if hits < 2 or hits < 0.08 * total:
         return None
-    ranked = scores.most_common(2)
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:2]
     best, score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     if score < 3 or score < 1.3 * runner_up:

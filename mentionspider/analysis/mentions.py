@@ -242,8 +242,8 @@ class Matcher:
         lower = haystack.lower()
         found: list[Match] = []
         if len(lower) != len(haystack):  # a character whose lower case is longer ("İ")
-            for m in self._exact.finditer(haystack):
-                found.extend(self._resolve(text, haystack, *m.span()))
+            for exact_match in self._exact.finditer(haystack):
+                found.extend(self._resolve(text, haystack, *exact_match.span()))
         else:
             # The fast regex finds candidates case-blind; each is checked against its
             # name's own rule, and if that fails the exact regex decides at that spot.

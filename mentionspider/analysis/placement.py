@@ -102,7 +102,7 @@ def class_signal(value: str) -> str | None:
         lowered = _CAMEL.sub(" ", value).lower()
     found = {_EXACT.get(word) or _PREFIX_KIND[prefix]
              for prefix, word in _VOCABULARY.findall(lowered)}
-    result = next((kind for kind in _PRIORITY if kind in found), None)
+    result: str | None = next((kind for kind in _PRIORITY if kind in found), None)
     if result is None and _MAIN_CLASS.search(value):
         result = "main"
     if len(_class_cache) > 50_000:

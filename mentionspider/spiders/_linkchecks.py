@@ -106,7 +106,7 @@ class LinkCheckMixin:
         yield from self._finish(request, verdict, final_url=response.url)
 
     def link_failed(self, failure: Failure) -> Iterator[Any]:
-        request = failure.request
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]
         kind, message = failure_kind(failure)
         if request.method == "HEAD" and kind in _HEAD_RETRY_ON_FAILURE:
             yield self._check_request(request.meta[CHECK_META], "GET", after=request)
@@ -162,7 +162,8 @@ class LinkCheckMixin:
 
     def probe_failed(self, failure: Failure) -> Iterator[Any]:
         # No answer for a random path: nothing to compare with, so 200s are trusted.
-        yield from self._unpark(failure.request.meta[PROBE_META], HostProfile())
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+        yield from self._unpark(request.meta[PROBE_META], HostProfile())
 
     def _unpark(self, host: str, profile: HostProfile) -> Iterator[Any]:
         self.soft404.settle(host, profile)

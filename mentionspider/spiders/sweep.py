@@ -128,9 +128,10 @@ class SweepSpider(LinkCheckMixin, scrapy.Spider):
         name = "robots_disallowed" if kind == "robots" else f"errors/{kind}"
         self.crawler.stats.inc_value(f"mentionspider/pages/{name}")
         if kind != "robots":
-            self.logger.warning("page %s failed: %s", failure.request.url, message)
+            url = failure.request.url  # type: ignore[attr-defined]  # set by Scrapy
+            self.logger.warning("page %s failed: %s", url, message)
 
 
 def _is_html(response: TextResponse) -> bool:
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     return not content_type or "html" in content_type
