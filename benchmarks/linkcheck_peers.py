@@ -59,9 +59,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from linkcheck_site import CATEGORIES, HOME, SITE, generate  # noqa: E402
+from linkcheck_site import CATEGORIES, HOME, SITE, generate
 
-from mentionspider.virtualweb.server import VirtualWebProcess, proxy_env  # noqa: E402
+from mentionspider.virtualweb.server import VirtualWebProcess, proxy_env
 
 BENCH = ROOT / ".bench"
 LC_VENV = BENCH / "linkchecker-venv"
@@ -79,7 +79,7 @@ class SetupError(RuntimeError):
 def _run_setup(cmd: list[str], what: str) -> None:
     print(f"  $ {' '.join(cmd)}", flush=True)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SetupError(f"{what}: {exc}") from exc
     if proc.returncode != 0:
@@ -91,7 +91,7 @@ def ensure_linkchecker() -> Path:
     """LinkChecker's python in its own virtualenv under .bench/, created on first use."""
     python = LC_VENV / "bin" / "python"
     probe = [str(python), "-c", "import linkcheck.command.linkchecker"]
-    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
+    if python.exists() and subprocess.run(probe, check=False, capture_output=True).returncode == 0:
         return python
     print("installing LinkChecker (PyPI) into .bench/linkchecker-venv ...", flush=True)
     base = shutil.which("python3") or sys.executable
@@ -107,7 +107,8 @@ def ensure_linkinator() -> tuple[str, Path]:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None:
         raise SetupError("linkinator needs Node.js >= 20: `node` is not on PATH")
-    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run([node, "--version"], check=False, capture_output=True,
+                             text=True).stdout.strip()
     if int(version.lstrip("v").split(".")[0] or 0) < 20:
         raise SetupError(f"linkinator 7 needs Node.js >= 20, found {version}")
     if not LINKINATOR_CLI.exists():
@@ -130,6 +131,7 @@ class Result:
     wall: float = 0.0
     verdicts: dict[str, bool] = field(default_factory=dict)   # url -> called broken
     detail: dict[str, str] = field(default_factory=dict)      # url -> the tool's own words
+    skipped: set[str] = field(default_factory=set)            # never fetched, by its own choice
     note: str = ""
     requests: int = 0          # requests the virtual web answered during the run
     target_requests: int = 0   # of which to target hosts (not the blog itself)
@@ -150,7 +152,7 @@ def _timed(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float,
            ok_codes: tuple[int, ...] = (0,)) -> tuple[subprocess.CompletedProcess[str], float]:
     start = time.monotonic()
     try:
-        proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True,
+        proc = subprocess.run(cmd, check=False, env=env, cwd=cwd, capture_output=True, text=True,
                               timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         raise SetupError(f"{Path(cmd[0]).name} did not finish within {timeout:.0f} s") from exc
@@ -233,6 +235,8 @@ def run_linkchecker(work: Path, proxy: str, args: argparse.Namespace, python: Pa
         broken = row.get("valid") == "False"
         result.verdicts[url] = result.verdicts.get(url, False) or broken
         result.detail.setdefault(url, row.get("result") or "")
+        if row.get("result") == "syntax OK":  # not fetched (e.g. disallowed by robots.txt)
+            result.skipped.add(url)
     per_host = "no per-host delay" if args.linkchecker_throttle == "off" else "0.1-0.6 s/host"
     result.note = f"threads={args.concurrency}, {per_host}"
     return result
@@ -275,6 +279,8 @@ def run_linkinator(work: Path, proxy: str, args: argparse.Namespace, node: str,
         broken = link.get("state") == "BROKEN"
         result.verdicts[url] = result.verdicts.get(url, False) or broken
         result.detail.setdefault(url, f"{link.get('state')}({link.get('status')})")
+        if link.get("state") == "SKIPPED":  # e.g. 403 + cf-mitigated: skipped, not judged
+            result.skipped.add(url)
     result.note = f"concurrency={args.concurrency}, no per-host cap"
     return result
 
@@ -312,7 +318,11 @@ def report(results: list[Result], truth: dict[str, str], args: argparse.Namespac
         s = score(r, truth)
         notes = r.note
         if s["unchecked"]:
-            notes += f"; {s['unchecked']} targets never checked"
+            notes += f"; {s['unchecked']} targets got no verdict"
+        skipped = Counter(truth[u] for u in r.skipped if u in truth)
+        if skipped:
+            notes += "; skipped (not judged): " + ", ".join(
+                f"{c} x{k}" for c, k in skipped.most_common())
         if s["extra"]:
             notes += f"; {s['extra']} non-target URLs called broken"
         out.append(f"| {r.name} | {s['found']}/{n_broken} | {s['fp']} | {s['missed']} | "
@@ -333,19 +343,20 @@ def report(results: list[Result], truth: dict[str, str], args: argparse.Namespac
                    + " | ".join(cells) + " |")
     for r in results:
         out.append("")
-        out.append(f"{r.name}: its own verdicts per category (outcome/status counts), "
-                   "for the categories it gets wrong:")
+        out.append(f"{r.name}: its own verdicts (outcome/status counts) for the categories "
+                   "it gets wrong or leaves without a verdict (`no verdict`):")
         any_wrong = False
         for cat in CATEGORIES.values():
             urls = [u for u, c in truth.items() if c == cat.name]
             wrong = [u for u in urls if (r.verdicts.get(u) is True) != cat.broken]
-            if not wrong:
+            if not wrong and all(u in r.verdicts for u in urls):
                 continue
             any_wrong = True
-            counts = Counter(r.detail.get(u, "unchecked") for u in urls)
+            counts = Counter(r.detail.get(u, "no verdict") for u in urls)
             summary = ", ".join(f"{k} x{v}" for k, v in counts.most_common())
+            example = (wrong or [u for u in urls if u not in r.verdicts])[0]
             out.append(f"  {cat.name} ({cat.what}): {len(wrong)}/{len(urls)} wrong: {summary}; "
-                       f"e.g. {wrong[0]}")
+                       f"e.g. {example}")
         if not any_wrong:
             out.append("  (none)")
     return "\n".join(out)

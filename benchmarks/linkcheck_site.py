@@ -65,8 +65,7 @@ SOFT404_PAGES = {
     "es": ("Página no encontrada", "Lo sentimos, la página que busca no existe."),
 }
 
-WORDS = ("widget gadget sprocket gear spring lever bolt review guide test durable cheap "
-         "premium compact classic modern steel brass copper design value quality").split()
+WORDS = ["widget", "gadget", "sprocket", "gear", "spring", "lever", "bolt", "review", "guide", "test", "durable", "cheap", "premium", "compact", "classic", "modern", "steel", "brass", "copper", "design", "value", "quality"]
 
 
 def _text(rng: random.Random, n: int = 40) -> str:
