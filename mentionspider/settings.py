@@ -38,6 +38,10 @@ MENTIONSPIDER_LINKCHECK_DELAY = 0.5
 #: Soft-404 detection: probe each checked host once with a random path and read the
 #: body of 200 answers on hosts that answer such paths with 200.
 MENTIONSPIDER_LINKCHECK_SOFT404 = True
+#: Also read the body (title, headings) of every HTML page a HEAD check found alive, so
+#: that a removed page served as "200 Page not found" is caught on any host. Costs a GET
+#: per live HTML link; False reads bodies only on hosts that answer random paths with 200.
+MENTIONSPIDER_LINKCHECK_SOFT404_BODIES = True
 #: Largest page analysed; bigger pages are skipped and counted (``mentionspider/pages/too_big``).
 MENTIONSPIDER_PAGE_MAXSIZE = 8 * 1024 * 1024
 #: URLs longer than this, or with a path segment repeated this often, are crawler traps.

@@ -46,6 +46,7 @@ LINKS = {
     "soft_phrase": "http://softy.example/discontinued",
     "soft_probe": "http://softy.example/missing-page",
     "soft_host_real": "http://softy.example/real",
+    "soft_phrase_honest_host": "http://fine.example/old-offer",
     "dns": "http://nowhere.example/",
     "dns_https": "https://nowhere-tls.example/x",
     "refused_squid": "http://closed.example/",
@@ -80,6 +81,9 @@ def build_web() -> Web:
     web.add_page("news.example", "/", "<html><body><main><p>Also "
                  f'<a href="{LINKS["gone"]}">the guide</a></p></main></body></html>')
     web.add_page("fine.example", "/page", _page("Fine page"))
+    # fine.example answers unknown paths with a real 404, but serves this removed page as
+    # "200 Seite nicht gefunden": only its body tells
+    web.add_page("fine.example", "/old-offer", _page("Seite nicht gefunden", "Leider."))
     web.add_route("fine.example", "/retired", Route(status=410))
     web.add_route("headless.example", "/a", Route(body=_page("Real A"), head_status=405))
     web.add_route("headless.example", "/b", Route(body=_page("Real B"), head_status=404))
@@ -171,6 +175,7 @@ EXPECTED = {
     "soft_phrase": ("broken", "soft404"),
     "soft_probe": ("broken", "soft404"),
     "soft_host_real": ("ok", "200"),
+    "soft_phrase_honest_host": ("broken", "soft404"),
     "dns": ("broken", "dns"),
     "dns_https": ("broken", "unreachable"),
     "refused_squid": ("broken", "refused"),
@@ -203,10 +208,11 @@ def test_head_mishandled_is_confirmed_with_get(swept: dict[str, Any]) -> None:
 
 
 def test_retry_after_is_honoured(swept: dict[str, Any]) -> None:
-    (m1, t1, s1), (m2, t2, s2) = requests_to(swept, LINKS["retry_after"])
-    assert (m1, s1, m2, s2) == ("HEAD", 429, "HEAD", 200)
+    # HEAD 429 (Retry-After: 1), HEAD 200 a second later, then GET to read the title
+    (m1, t1, s1), (m2, t2, s2), (m3, _, s3) = requests_to(swept, LINKS["retry_after"])
+    assert (m1, s1, m2, s2, m3, s3) == ("HEAD", 429, "HEAD", 200, "GET", 200)
     assert t2 - t1 >= 1.0
-    assert check(swept, "retry_after")["attempts"] == 2
+    assert check(swept, "retry_after")["attempts"] == 3
 
 
 def test_retry_after_beyond_the_cap_gives_up_without_knocking_early(swept: dict[str, Any]
@@ -306,3 +312,11 @@ def test_export_appends_the_outreach_columns(swept: dict[str, Any]) -> None:
     assert header == ("rank,score,kind,domain,page_url,page_title,target_url,anchor_text,"
                       "status,placement,snippet,reasons,first_seen,last_seen,state,id,campaign,"
                       "evidence,rel,linking_pages,linking_sites,dead_domain")
+
+
+def test_soft_404_wording_is_caught_on_a_host_that_otherwise_answers_404(
+        swept: dict[str, Any]) -> None:
+    assert [m for m, _, _ in requests_to(swept, LINKS["soft_phrase_honest_host"])] == [
+        "HEAD", "GET"]
+    assert check(swept, "soft_phrase_honest_host")["evidence"].startswith(
+        "soft 404: phrase: title says")

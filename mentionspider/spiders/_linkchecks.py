@@ -87,12 +87,23 @@ class LinkCheckMixin:
         if not self.campaign.linkcheck.obey_robots:
             meta["dont_obey_robotstxt"] = True
         return scrapy.Request(url, method=method, callback=self.link_checked,
-                              errback=self.link_failed, meta=meta, dont_filter=method == "GET")
+                              errback=self.link_failed, meta=meta, dont_filter=True)
 
     def link_checked(self, response: Response) -> Iterator[Any]:
         request = response.request
         assert request is not None
-        verdict = verdict_for_status(response.status, response_headers(response))
+        headers = response_headers(response)
+        verdict = verdict_for_status(response.status, headers)
+        if (verdict.outcome == "ok" and request.method == "HEAD"
+                and "html" in headers.get("content-type", "html")
+                and not _is_home_url(response.url)
+                and self.crawler.settings.getbool("MENTIONSPIDER_LINKCHECK_SOFT404_BODIES")):
+            # Only the body can say "page not found" on a host that answers 404 properly
+            # for unknown paths but serves 200 "not found" pages for removed ones.
+            self.crawler.stats.inc_value("mentionspider/linkcheck/soft404_body_fetch")
+            yield self._check_request(request.meta[CHECK_META], "GET", after=request,
+                                      fetch="body")
+            return
         if request.method == "HEAD" and verdict.outcome != "ok" and verdict.status not in (
                 "dns", "refused"):
             # Many servers mishandle HEAD (405, 501, even 404): only GET is trusted.
