@@ -29,6 +29,10 @@ MENTIONSPIDER_LINKCHECK_RETRIES = 2
 MENTIONSPIDER_LINKCHECK_BACKOFF = 1.0
 #: Link checks: longest wait before a retry; a longer ``Retry-After`` gives up (transient).
 MENTIONSPIDER_LINKCHECK_RETRY_AFTER_MAX = 30.0
+#: After this many checks on one host gave up (429/5xx/timeouts to the end), that host's
+#: further transient answers are final at once: no more backoff against a struggling host.
+#: 0 = never.
+MENTIONSPIDER_LINKCHECK_HOST_GIVE_UPS = 3
 #: Link checks in flight at once, all hosts together (the global cap).
 MENTIONSPIDER_LINKCHECK_CONCURRENCY = 16
 #: Link checks at once per host, and seconds between them; the campaign's ``[linkcheck]``

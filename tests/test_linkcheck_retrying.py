@@ -53,3 +53,13 @@ def test_retry_status(method: str, status: int, headers: dict[str, str],
 ])
 def test_retry_failure(method: str, kind: str, expected: float | None) -> None:
     assert POLICY.retry_failure(method, kind, 0) == expected
+
+
+def test_host_strikes_stop_retries_after_the_limit() -> None:
+    from mentionspider.linkcheck.retrying import HostStrikes
+    strikes = HostStrikes(2)
+    strikes.strike("busy.example")
+    assert not strikes.exhausted("busy.example")
+    strikes.strike("busy.example")
+    assert strikes.exhausted("busy.example") and not strikes.exhausted("other.example")
+    assert not HostStrikes(0).exhausted("busy.example")

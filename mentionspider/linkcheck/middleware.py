@@ -27,7 +27,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 from mentionspider.linkcheck.failures import exception_kind
-from mentionspider.linkcheck.retrying import RetryPolicy
+from mentionspider.linkcheck.retrying import HostStrikes, RetryPolicy
 from mentionspider.linkcheck.verdict import proxy_failure
 
 __all__ = ["LinkCheckRetryMiddleware", "LinkCheckSlotsMiddleware", "CHECK_META", "PROBE_META",
@@ -93,6 +93,7 @@ class LinkCheckRetryMiddleware(RetryMiddleware):
             retries=settings.getint("MENTIONSPIDER_LINKCHECK_RETRIES"),
             backoff=settings.getfloat("MENTIONSPIDER_LINKCHECK_BACKOFF"),
             max_wait=settings.getfloat("MENTIONSPIDER_LINKCHECK_RETRY_AFTER_MAX"))
+        self.strikes = HostStrikes(settings.getint("MENTIONSPIDER_LINKCHECK_HOST_GIVE_UPS"))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "LinkCheckRetryMiddleware":
@@ -115,6 +116,8 @@ class LinkCheckRetryMiddleware(RetryMiddleware):
             return super().process_response(request, response)
         attempt = request.meta.get("retry_times", 0)
         wait = self.policy.retry_status(request.method, response.status, headers, attempt)
+        if wait is not None and self._host_exhausted(request):
+            wait = None
         if wait is None:
             if response.status in self.retry_http_codes and attempt:
                 self._gave_up(request, f"HTTP {response.status}")
@@ -136,7 +139,11 @@ class LinkCheckRetryMiddleware(RetryMiddleware):
             return None
         kind, _ = exception_kind(exception)
         wait = self.policy.retry_failure(request.method, kind, request.meta.get("retry_times", 0))
+        if wait is not None and self._host_exhausted(request):
+            wait = None
         if wait is None:
+            if request.meta.get("retry_times", 0):
+                self._gave_up(request, kind)
             return None
         return await self._retry_later(request, wait, kind)
 
@@ -155,7 +162,14 @@ class LinkCheckRetryMiddleware(RetryMiddleware):
         retry.dont_filter = True
         return retry
 
+    def _host_exhausted(self, request: Request) -> bool:
+        if self.strikes.exhausted(urlsplit(request.url).hostname or ""):
+            self.crawler.stats.inc_value("mentionspider/linkcheck/host_not_retried")
+            return True
+        return False
+
     def _gave_up(self, request: Request, reason: str) -> None:
+        self.strikes.strike(urlsplit(request.url).hostname or "")
         self.crawler.stats.inc_value("mentionspider/linkcheck/gave_up")
         logger.debug("Gave up on link check %s after %d attempts: %s", request,
                      request.meta.get("retry_times", 0) + 1, reason)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-__all__ = ["RetryPolicy", "parse_retry_after", "RETRY_STATUSES", "RETRY_FAILURES"]
+__all__ = ["HostStrikes", "RetryPolicy", "parse_retry_after", "RETRY_STATUSES", "RETRY_FAILURES"]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 RETRY_FAILURES = frozenset({"timeout", "connection", "tls", "error"})
@@ -71,3 +71,19 @@ class RetryPolicy:
         if method == "HEAD" or kind not in RETRY_FAILURES:
             return None
         return self.wait(attempt)
+
+
+class HostStrikes:
+    """Hosts that keep failing checks: after ``limit`` given-up checks a host's further
+    transient answers are not retried (it is overloaded or rate-limiting us, and
+    backing off every URL of it one by one only prolongs both our wait and its load)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.strikes: dict[str, int] = {}
+
+    def strike(self, host: str) -> None:
+        self.strikes[host] = self.strikes.get(host, 0) + 1
+
+    def exhausted(self, host: str) -> bool:
+        return self.limit > 0 and self.strikes.get(host, 0) >= self.limit
