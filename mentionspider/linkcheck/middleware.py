@@ -31,7 +31,7 @@ from mentionspider.linkcheck.retrying import HostStrikes, RetryPolicy
 from mentionspider.linkcheck.verdict import proxy_failure
 
 __all__ = ["LinkCheckRetryMiddleware", "LinkCheckSlotsMiddleware", "CHECK_META", "PROBE_META",
-           "is_check"]
+           "is_check", "response_headers"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ def is_check(request: Request) -> bool:
     return CHECK_META in request.meta or PROBE_META in request.meta
 
 
-def _headers(response: Response) -> dict[str, str]:
+def response_headers(response: Response) -> dict[str, str]:
+    """The response's headers, names lower-cased, first value of each."""
     return {k.decode("latin-1").lower(): v[0].decode("latin-1")
             for k, v in response.headers.items() if v}
 
@@ -107,7 +108,7 @@ class LinkCheckRetryMiddleware(RetryMiddleware):
                                response: Response) -> Request | Response:
         if request.meta.get("dont_retry", False):
             return response
-        headers = _headers(response)
+        headers = response_headers(response)
         if proxy_failure(headers) is not None:
             self.crawler.stats.inc_value("mentionspider/retry/proxy_error_not_retried")
             return response

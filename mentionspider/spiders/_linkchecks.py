@@ -24,13 +24,13 @@ from mentionspider.campaign import Campaign
 from mentionspider.items import LinkCheckItem
 from mentionspider.linkcheck.failures import failure_kind
 from mentionspider.linkcheck.gate import CheckGate
-from mentionspider.linkcheck.middleware import CHECK_META, PROBE_META
+from mentionspider.linkcheck.middleware import CHECK_META, PROBE_META, response_headers
 from mentionspider.linkcheck.softnotfound import (HostProfile, PageSketch, SoftNotFound,
                                                   probe_path, sketch_page, soft_404_evidence)
 from mentionspider.linkcheck.verdict import (Verdict, soft_404_verdict, verdict_for_error,
                                              verdict_for_status)
 
-__all__ = ["LinkCheckMixin", "CHECK_STATUSES", "response_headers"]
+__all__ = ["LinkCheckMixin", "CHECK_STATUSES"]
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 #: Every status but redirects reaches the callbacks (redirects are followed).
@@ -211,12 +211,6 @@ def _attempts(request: scrapy.Request) -> int:
     """Requests made for one check so far (HEAD, GET fallback, retries)."""
     meta = request.meta
     return meta.get("mentionspider_attempts", 0) + meta.get("retry_times", 0) + 1
-
-
-def response_headers(response: Response) -> dict[str, str]:
-    """The response's headers, names lower-cased, first value of each."""
-    return {name.decode("latin-1").lower(): values[0].decode("latin-1")
-            for name, values in response.headers.items() if values}
 
 
 def _is_home_url(url: str) -> bool:

@@ -24,7 +24,8 @@ from mentionspider.frontier import Frontier
 from mentionspider.items import PageItem
 from mentionspider.linkcheck.failures import failure_kind
 from mentionspider.linkcheck.verdict import verdict_for_status
-from mentionspider.spiders._linkchecks import CHECK_STATUSES, LinkCheckMixin, response_headers
+from mentionspider.linkcheck.middleware import response_headers
+from mentionspider.spiders._linkchecks import CHECK_STATUSES, LinkCheckMixin
 
 __all__ = ["SweepSpider", "apply_campaign"]
 
