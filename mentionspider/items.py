@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from mentionspider.analysis.page import PageAnalysis
 from mentionspider.opportunities import Opportunity
 
-__all__ = ["PageItem", "LinkCheckItem"]
+__all__ = ["PageItem", "LinkCheckItem", "utcnow"]
+
+
+def utcnow() -> str:
+    """Now, UTC, ISO 8601 to the second: how every time is written in items and the store."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass(slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, asdict
 from typing import Any
 
 from mentionspider.analysis.page import PageAnalysis
-from mentionspider.analysis.urls import registered_domain
+from mentionspider.analysis.urls import host_of, registered_domain
 from mentionspider.linkcheck.verdict import DEAD_DOMAIN_STATUSES
 from mentionspider.scoring import score_broken_link, score_mention_page
 
@@ -57,7 +57,7 @@ def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, de
     - competitor_mention: names or links a competitor, neither names nor links the brand.
     """
     best = analysis.best_mention
-    domain = registered_domain(_host(page_url))
+    domain = registered_domain(host_of(page_url))
     if best is not None:
         if analysis.linked:
             return None
@@ -97,17 +97,9 @@ def broken_link_opportunity(campaign: str, row: dict[str, Any]) -> Opportunity:
                                keywords=[k for k in (row.get("keywords") or "").split(",") if k])
     return Opportunity(opportunity_id(campaign, "broken_link", row["page_url"], row["target_url"]),
                        campaign, "broken_link", row["page_url"],
-                       registered_domain(_host(row["page_url"])), row["page_title"] or "",
+                       registered_domain(host_of(row["page_url"])), row["page_title"] or "",
                        row["target_url"], row["anchor_text"] or "", row["status"],
                        row["placement"], "", scored.score, scored.reasons,
                        evidence=row.get("evidence") or "", rel=row.get("rel") or "",
                        linking_pages=row["linking_pages"], linking_sites=row["linking_sites"],
                        dead_domain=int(dead_domain))
-
-
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-    try:
-        return urlsplit(url).hostname or ""
-    except ValueError:
-        return ""

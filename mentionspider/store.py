@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from mentionspider.items import LinkCheckItem, PageItem
+from mentionspider.items import LinkCheckItem, PageItem, utcnow
 from mentionspider.opportunities import Opportunity
 
 __all__ = ["Store", "StoreError", "migrations", "OUTREACH_STATES", "utcnow"]
@@ -31,10 +31,6 @@ migrations = Migrations("mentionspider")
 
 class StoreError(Exception):
     """The database cannot be opened or does not hold what was asked for."""
-
-
-def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 @migrations()

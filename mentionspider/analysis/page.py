@@ -101,9 +101,6 @@ class PageAnalyser:
         if self.competitors is not None:
             result.competitor_mentions = self._mentions(page.blocks, self.competitors,
                                                         self.competitor_domains)
-        for mention in result.mentions:
-            if mention.in_link and not result.brand_link_rels:
-                result.brand_link_rels.append("")
         if self._keyword_re is not None or result.lang is None:
             text = " ".join(b.text for b in page.blocks if b.placement == "main") or " ".join(
                 b.text for b in page.blocks)

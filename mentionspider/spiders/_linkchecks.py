@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +20,7 @@ from twisted.python.failure import Failure
 
 from mentionspider.analysis.urls import host_in_domains, host_of
 from mentionspider.campaign import Campaign
-from mentionspider.items import LinkCheckItem
+from mentionspider.items import utcnow, LinkCheckItem
 from mentionspider.linkcheck.failures import failure_kind
 from mentionspider.linkcheck.gate import CheckGate
 from mentionspider.linkcheck.middleware import CHECK_META, PROBE_META, response_headers
@@ -36,10 +35,6 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 #: Every status but redirects reaches the callbacks (redirects are followed).
 CHECK_STATUSES = [s for s in range(100, 1000) if s not in _REDIRECTS]
 _HEAD_RETRY_ON_FAILURE = {"connection", "connect", "error", "proxy", "tls", "timeout"}
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class LinkCheckMixin:
@@ -192,7 +187,7 @@ class LinkCheckMixin:
                             status=verdict.status, final_url=final_url,
                             redirects=list(meta.get("redirect_urls", [])),
                             method=request.method, evidence=verdict.evidence,
-                            elapsed_ms=round(elapsed * 1000), checked_at=_now(),
+                            elapsed_ms=round(elapsed * 1000), checked_at=utcnow(),
                             error=error[:500], attempts=_attempts(request))
         if self.gate is not None:
             yield from self.gate.release()

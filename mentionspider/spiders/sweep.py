@@ -7,7 +7,6 @@ project root with ``scrapy crawl sweep -a campaign=CAMPAIGN.toml``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
 from typing import Any
 
 import scrapy
@@ -21,7 +20,7 @@ from mentionspider.analysis.page import PageAnalyser
 from mentionspider.analysis.urls import site_of
 from mentionspider.campaign import Campaign, load_campaign
 from mentionspider.frontier import Frontier
-from mentionspider.items import PageItem
+from mentionspider.items import utcnow, PageItem
 from mentionspider.linkcheck.failures import failure_kind
 from mentionspider.linkcheck.verdict import verdict_for_status
 from mentionspider.linkcheck.middleware import response_headers
@@ -42,10 +41,6 @@ def apply_campaign(settings: Settings, campaign: Campaign) -> None:
     settings.set("MENTIONSPIDER_LINKCHECK_DELAY", campaign.linkcheck.delay, priority="spider")
     settings.set("ROBOTSTXT_OBEY", crawl.obey_robots or campaign.linkcheck.obey_robots,
                  priority="spider")
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class SweepSpider(LinkCheckMixin, scrapy.Spider):
@@ -112,7 +107,7 @@ class SweepSpider(LinkCheckMixin, scrapy.Spider):
         yield PageItem(campaign=self.campaign.name, url=response.url,
                        requested_url=response.request.url if response.request else response.url,
                        site=site_of(response.url), status=response.status, depth=depth,
-                       fetched_at=_now(), analysis=analysis)
+                       fetched_at=utcnow(), analysis=analysis)
         if depth < self.campaign.crawl.max_depth and self.frontier is not None:
             for url in analysis.internal_links:
                 reason = self.frontier.admit(url)
