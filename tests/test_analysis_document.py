@@ -201,6 +201,25 @@ def test_given_encoding_beats_the_declared_one() -> None:
 def test_deep_nesting_and_big_pages() -> None:
     deep = "<div>" * 2000 + "Acme" + "</div>" * 2000
     assert texts(deep) == ["Acme"]
-    assert texts("<div>" * 20_000 + "Acme") == []  # beyond libxml2's depth limit, no error
+    # beyond libxml2's depth limit: no error, and the text streamed so far is kept
+    assert texts("<div>" * 20_000 + "Acme") == ["Acme"]
     big = "<p>" + "Acme Widgets " * 200_000 + "</p>"
     assert len(texts(big)[0]) == len("Acme Widgets " * 200_000) - 1
+
+
+def test_control_characters_in_the_page_text_do_not_confuse_blocks_or_links() -> None:
+    # the parser streams text with control characters as its own block and link marks
+    page = parse_page('<p>one\x01two&#2;<a href="/x">link&#3;</a> three</p><p>four\x03</p>', URL)
+    assert page.blocks == [
+        TextBlock("onetwolink three", "main", (LinkSpan(6, 10, "https://blog.example.com/x"),)),
+        TextBlock("four", "main")]
+    assert [(a.url, a.text) for a in page.anchors] == [("https://blog.example.com/x", "link")]
+
+
+def test_image_alt_in_a_hidden_image_or_a_noscript_copy_still_names_the_link() -> None:
+    page = parse_page('<p><a href="/a"><img aria-hidden="true" alt="Avatar"></a>'
+                      '<a href="/b"><img data-src="b.png"><noscript><img alt="Lazy"></noscript></a>'
+                      '<span aria-hidden="true"><a href="/c"><img alt="Hidden link"></a></span></p>',
+                      URL)
+    assert [(a.url[-2:], a.text) for a in page.anchors] == [
+        ("/a", "Avatar"), ("/b", "Lazy"), ("/c", "Hidden link")]

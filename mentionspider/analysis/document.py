@@ -1,20 +1,25 @@
 """Parse an HTML page once into visible text blocks and anchors, each with a placement.
 
-One pass over the tree (``lxml.etree.iterwalk``) collects the visible text of
-every block-level element, the link spans inside it and every ``<a href>``;
-placement signals are passed down as :class:`~.placement.Region` objects and
-resolved once at the end (see :mod:`mentionspider.analysis.placement`).
+No tree is built: :class:`_PageEvents` is an lxml parser *target*, so libxml2's
+start/end/data events stream straight into the page's text. The visible text of
+the whole page goes into one string, with a separator where a block-level
+element starts or ends and marks where a link starts and ends; it is
+normalised once (:func:`~.text.normalize_text`'s rules) and cut into blocks
+afterwards. Placement signals are collected as :class:`~.placement.Region`
+objects during the stream and resolved at the end (see
+:mod:`mentionspider.analysis.placement`).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Final
+import threading
+from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from ._html import parse_tree
+from ._html import to_utf8
 from .model import Anchor, LinkSpan, ParsedPage, TextBlock
 from .placement import (LANDMARK_TAGS, Region, block_placement, element_signal, main_spans,
                         resolve_regions)
@@ -28,7 +33,7 @@ BLOCK_TAGS: Final = frozenset(
     "fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html "
     "legend li main menu nav ol p pre section summary table tbody td tfoot th thead tr ul"
     .split())
-#: Elements whose content is never visible text (their tail still is).
+#: Elements whose content is never visible text (what follows them still is).
 SKIP_TAGS: Final = frozenset(
     "head title meta link base script style noscript template svg iframe object embed "
     "canvas video audio select datalist textarea map param source track frame noframes"
@@ -36,24 +41,29 @@ SKIP_TAGS: Final = frozenset(
 _ATTRS: Final = {"class": 1, "id": 1, "role": 2, "itemprop": 3, "hidden": 4, "aria-hidden": 5,
                  "style": 6}
 _NO_REGION: Final = frozenset({"html", "body", "a"})  # their class names say nothing
-_OPEN: Final = "\ufdd0"  # non-characters: mark where a link starts/ends in block text
-_CLOSE: Final = "\ufdd1"
-_MARKS: Final = re.compile("([\ufdd0\ufdd1])")
+# Control characters that mark structure in the page's text stream. They are not
+# whitespace to str.split, and keep an ASCII page's text ASCII (fast to normalise).
+# A page whose own text holds them is streamed again with them removed.
+_OPEN: Final = "\x01"  # a link starts
+_CLOSE: Final = "\x02"  # a link ends
+_BLOCK: Final = "\x03"  # a block ends
+_MARKS: Final = re.compile("([\x01\x02])")
+_NO_MARKS: Final = dict.fromkeys(map(ord, "\x01\x02\x03"))
 _HIDDEN_STYLE: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _NOT_URL_SCHEMES: Final = ("javascript:", "mailto:", "tel:", "data:")
 _URL_WHITESPACE: Final = re.compile(r"[\t\n\r]")
 _LANG: Final = re.compile(r"[A-Za-z]{1,8}")
+_HIDDEN: Final = "hidden"  # the kind of a skipped subtree whose links still count
 
 
 class _Resolver:
     """Resolve hrefs against the base URL (fragment removed), with a per-page cache."""
 
-    __slots__ = ("base", "origin", "scheme", "cache")
+    __slots__ = ("base", "origin", "cache")
 
     def __init__(self, base: str) -> None:
         self.base = base
         parts = urlsplit(base)
-        self.scheme = parts.scheme
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
         self.cache: dict[str, str | None] = {}
 
@@ -87,185 +97,83 @@ class _Resolver:
         return url
 
 
-# An anchor while the walk runs: [url, text parts, rel, region, position, segment, element].
-_AnchorRec = list
+class _Link:
+    """An ``<a href>`` while the page streams in."""
+
+    __slots__ = ("href", "url", "parts", "rel", "region", "pos", "seg", "alt")
+
+    def __init__(self, href: str, rel: str | None, region: Region, pos: int, seg: int) -> None:
+        self.href = href
+        self.url: str | None = None  # resolved once the whole page (and its <base>) is known
+        self.parts: list[str] = []  # its visible text, one part per block it spans
+        self.rel = rel
+        self.region = region
+        self.pos = pos
+        self.seg = seg  # the block it opens in; -1 inside a hidden subtree
+        self.alt: str | None = None  # alt text of the first image inside it
 
 
-def _with_spans(raw: str, opened_links: list[_AnchorRec]) -> tuple[str, tuple[LinkSpan, ...]]:
-    """Normalise text that holds link marks; return it without them, plus the spans.
+# A block while the page streams in: region, position, tag of its element, and the ids
+# (start ticks) of that element's parent, grandparent and great-grandparent.
+_Meta = tuple[Region, int, str, int, int, int]
+# One frame per open element: region, is a block boundary, start tick, is a link, tag.
+_Frame = tuple[Region, bool, int, bool, str]
 
-    The text of each span is also added to its anchor's text parts.
+
+class _PageEvents:
+    """An lxml parser target that turns the parser's events into text blocks and links.
+
+    Positions are ticks of the stream (one per start or end event): an element
+    spans ``[2 * start, 2 * end]`` and a block or link sits at an odd position,
+    so containment is a comparison. Element ids are their start ticks.
     """
-    out: list[str] = []
-    size = 0
-    stack: list[tuple[int, _AnchorRec]] = []
-    found: list[tuple[int, int, _AnchorRec]] = []
-    pending = iter(opened_links)
-    for part in _MARKS.split(normalize_text(raw)):
-        if part == _OPEN:
-            record = next(pending, None)
-            if record is not None:
-                stack.append((size, record))
-        elif part == _CLOSE:
-            if stack:
-                start, record = stack.pop()
-                found.append((start, size, record))
-        elif part:
-            if part[0] == " " and (not size or out[-1][-1] == " "):
-                part = part[1:]
-                if not part:
-                    continue
-            out.append(part)
-            size += len(part)
-    text = "".join(out)
-    if text.endswith(" "):
-        text = text[:-1]
-    for start, record in stack:
-        found.append((start, len(text), record))
-    spans = []
-    if len(found) > 1:
-        found.sort(key=lambda item: item[0])
-    for start, end, record in found:
-        if end > len(text):
-            end = len(text)
-        if start < end and text[start] == " ":
-            start += 1
-        if start < end and text[end - 1] == " ":
-            end -= 1
-        if start < end:
-            record[1].append(text[start:end])
-            spans.append(LinkSpan(start, end, record[0]))
-    return text, tuple(spans)
 
+    def __init__(self) -> None:
+        self.reset()
 
-def _lang(root: etree._Element) -> str | None:
-    value = root.get("lang") or root.get("xml:lang")
-    if not value:
-        return None
-    match = _LANG.match(value.strip())
-    return match.group(0).lower() if match else None
+    def reset(self) -> None:
+        self.top = Region(None, True, None)
+        self.region = self.top
+        self.regions: list[Region] = [self.top]
+        self.frames: list[_Frame] = []
+        self.tick = 0
+        self.parts: list[str] = []  # the page's text stream
+        self.dirty = False  # parts hold text or a link mark since the last block ended
+        self.metas: list[_Meta] = []  # one per _BLOCK in parts
+        self.links: list[_Link] = []
+        self.mark_owners: list[_Link] = []  # the link of each _OPEN in parts, in order
+        self.link: _Link | None = None  # the link being streamed, if any
+        self.elements: dict[int, tuple[int, int]] = {}  # block element id -> (end, parent id)
+        self.clean = False  # remove mark characters from the page's own text
+        self.skip = 0  # depth inside a subtree that is not visible text
+        self.skip_kind = ""  # tag of that subtree's root, or _HIDDEN
+        self.hidden_region = self.top  # region of the hidden subtree being skipped
+        self.hidden_link: _Link | None = None  # the link being read in a hidden subtree
+        self.capture: list[str] | None = None  # where text of a skipped subtree goes
+        self.title: list[str] | None = None
+        self.base: str | None = None
+        self.lang: str | None = None
 
+    # -- parser target interface --------------------------------------------------
 
-def _title(root: etree._Element) -> str:
-    for path in ("head/title", ".//title", ".//h1"):
-        element = root.find(path)
-        if element is not None:
-            text = normalize_text("".join(element.itertext()))
-            if text:
-                return text
-    return ""
-
-
-def _base_url(root: etree._Element, url: str) -> str:
-    base = root.find(".//base[@href]")
-    if base is None:
-        return url
-    try:
-        return urljoin(url, (base.get("href") or "").strip()) or url
-    except ValueError:
-        return url
-
-
-def parse_page(html: bytes | str, url: str, encoding: str | None = None) -> ParsedPage:
-    """Parse ``html`` (fetched from ``url``) into visible text blocks and anchors.
-
-    Never raises on bad markup: an empty or unparseable document gives a page
-    with no blocks and no anchors.
-    """
-    root = parse_tree(html, encoding)
-    if root is None or not isinstance(root.tag, str):
-        return ParsedPage(url=url, base_url=url, title="", lang=None)
-    base_url = _base_url(root, url)
-    page = ParsedPage(url=url, base_url=base_url, title=_title(root), lang=_lang(root))
-    _walk(root, _Resolver(base_url), page)
-    return page
-
-
-# A block while the walk runs: text, links, region, position, segment, link characters,
-# parent element id, grandparent element id, tag of its element.
-_BlockRec = tuple[str, tuple[LinkSpan, ...], Region, int, int, int, int, int, str, int]
-
-
-def _walk(root: etree._Element, resolve: _Resolver, page: ParsedPage) -> None:
-    """Fill ``page.blocks`` and ``page.anchors`` from one pass over ``root``.
-
-    Positions are ticks of the walk (two per element): an element spans
-    ``[2 * start, 2 * end]`` and a block or anchor sits at an odd position, so
-    containment is a comparison. Element ids are their start ticks.
-    """
-    top = Region(None, True, None)
-    regions: list[Region] = [top]
-    blocks: list[_BlockRec] = []
-    anchors: list[_AnchorRec] = []
-    elements: dict[int, tuple[int, int]] = {}  # block-level element id -> (end tick, parent id)
-    # One frame per open element: (region, is block boundary, start tick, anchor, tag).
-    frames: list[tuple[Region, bool, int, _AnchorRec | None, str]] = []
-    region = top
-    buf: list[str] = []
-    opened: list[_AnchorRec] = []  # anchors whose link mark opens in buf, in order
-    link: _AnchorRec | None = None  # the anchor being walked, if any
-    seg = 0  # number of the current text segment (one per block)
-    tick = 0
-    skipping = False
-
-    def flush(region: Region) -> None:
-        """End the current block: normalise its text and record it."""
-        nonlocal buf, opened, seg
-        if link is not None:
-            buf.append(_CLOSE)
-        raw = "".join(buf)
-        if not raw.isspace():
-            if len(opened) == 1 and raw[0] == _OPEN and raw[-1] == _CLOSE and (
-                    raw.count(_OPEN) == 1 and raw.count(_CLOSE) == 1):
-                # the whole block is one link (menus, link lists)
-                text = normalize_text(raw[1:-1])
-                links: tuple[LinkSpan, ...] = (
-                    (LinkSpan(0, len(text), opened[0][0]),) if text else ())
-                linked = len(text)
-                if text:
-                    opened[0][1].append(text)
-            elif opened:
-                text, links = _with_spans(raw, opened)
-                linked = sum([span.end - span.start for span in links])
-            else:
-                text, links, linked = normalize_text(raw), (), 0
-            if text:
-                depth = len(frames)
-                blocks.append((text, links, region, 2 * tick - 1, seg, linked,
-                               frames[-2][2] if depth > 1 else 0,
-                               frames[-3][2] if depth > 2 else 0,
-                               frames[-1][4] if depth else "",
-                               frames[-4][2] if depth > 3 else 0))
-        seg += 1
-        if link is not None:
-            buf = [_OPEN]
-            opened = [link]
-        else:
-            buf = []
-            opened = []
-
-    def hidden_anchors(element: etree._Element, region: Region) -> None:
-        """Anchors of a hidden subtree: still links, though their text is not visible."""
-        for a in element.iter("a"):
-            href = a.get("href")
-            target = resolve(href) if href is not None else None
-            if target is not None:
-                text = normalize_text("".join(a.itertext()))
-                anchors.append([target, [text] if text else [], a.get("rel"), region,
-                                2 * tick - 1, -1, a])
-
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tick += 1
-        if event == "start":
-            tag = element.tag
-            if tag in SKIP_TAGS or tag.__class__ is not str:
-                walker.skip_subtree()
-                skipping = True
-                continue
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        if self.skip:
+            self.skip += 1
+            self._skipped_start(tag, attrib)
+            return
+        self.tick += 1
+        if tag in SKIP_TAGS:
+            self.skip, self.skip_kind = 1, tag
+            self._skipped_start(tag, attrib)
+            return
+        region = self.region
+        boundary = tag in BLOCK_TAGS
+        if attrib:
+            if tag == "html" and self.lang is None:
+                self.lang = attrib.get("lang") or attrib.get("xml:lang")
             names = role = itemprop = None
             hidden = False
-            for key, value in element.items():
+            for key, value in attrib.items():
                 attr = _ATTRS.get(key)
                 if attr is None:
                     continue
@@ -281,107 +189,301 @@ def _walk(root: etree._Element, resolve: _Resolver, page: ParsedPage) -> None:
                     hidden = hidden or value.strip().lower() == "true"
                 elif _HIDDEN_STYLE.search(value):  # style
                     hidden = True
-            boundary = tag in BLOCK_TAGS
-            new_region = region
             if (names or role or itemprop or tag in LANDMARK_TAGS) and tag not in _NO_REGION:
                 signal = element_signal(tag, role, names, itemprop)
                 if signal is not None:
-                    new_region = Region(signal[0], signal[1], region)
-                    new_region.start = new_region.end = 2 * tick
-                    regions.append(new_region)
+                    region = Region(signal[0], signal[1], region)
+                    region.start = region.end = 2 * self.tick
+                    self.regions.append(region)
                     boundary = True
             if hidden:
-                hidden_anchors(element, new_region)
-                walker.skip_subtree()
-                skipping = True
-                continue
-            if boundary and buf:
-                flush(region)
-            region = new_region
-            record = None
-            if tag == "a":
-                href = element.get("href")
-                if href is not None and link is None:
-                    target = resolve(href)
-                    if target is not None:
-                        record = link = [target, [], element.get("rel"), region, 2 * tick - 1,
-                                         seg, element]
-                        anchors.append(record)
-                        buf.append(_OPEN)
-                        opened.append(record)
-            elif tag == "br":
-                buf.append(" ")
-            frames.append((region, boundary, tick, record, tag))
-            text = element.text
-            if text:
-                buf.append(text)
+                self.skip, self.skip_kind, self.hidden_region = 1, _HIDDEN, region
+                self._skipped_start(tag, attrib)
+                return
+        elif tag in LANDMARK_TAGS:
+            signal = element_signal(tag, None, None, None)
+            if signal is not None:
+                region = Region(signal[0], signal[1], region)
+                region.start = region.end = 2 * self.tick
+                self.regions.append(region)
+                boundary = True
+        if boundary and self.dirty:
+            self._end_block(self.region)
+        self.region = region
+        is_link = False
+        if tag == "a":
+            link = self.link
+            if link is None:
+                href = attrib.get("href")
+                if href is not None and not href.strip()[:11].lower().startswith(
+                        _NOT_URL_SCHEMES):
+                    link = self.link = _Link(href, attrib.get("rel"), region,
+                                             2 * self.tick - 1, len(self.metas))
+                    self.links.append(link)
+                    self.mark_owners.append(link)
+                    self.parts.append(_OPEN)
+                    self.dirty = is_link = True
+        elif tag == "br":
+            self.parts.append(" ")
+        elif tag == "img" and self.link is not None and self.link.alt is None and attrib:
+            self.link.alt = attrib.get("alt")
+        self.frames.append((region, boundary, self.tick, is_link, tag))
+
+    def end(self, tag: str) -> None:
+        if self.skip:
+            self.skip -= 1
+            if not self.skip or (self.capture is not None and tag in ("a", "title")):
+                self.capture = self.hidden_link = None
+            return
+        self.tick += 1
+        frames = self.frames
+        if not frames:
+            return
+        region, boundary, start, is_link, _tag = frames[-1]
+        if is_link:
+            self.parts.append(_CLOSE)
+            self.link = None
+        if boundary:
+            if self.dirty:
+                self._end_block(region)
+            self.elements[start] = (self.tick, frames[-2][2] if len(frames) > 1 else 0)
+        frames.pop()
+        self.region = frames[-1][0] if frames else self.top
+        if region is not self.region:
+            region.end = 2 * self.tick
+
+    def data(self, text: str) -> None:
+        if self.skip:
+            if self.capture is not None:
+                self.capture.append(text)
+            return
+        if self.clean:
+            text = text.translate(_NO_MARKS)
+        self.parts.append(text)
+        if not self.dirty and not text.isspace():
+            self.dirty = True
+
+    def close(self) -> None:
+        if self.dirty:
+            self._end_block(self.region)
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _skipped_start(self, tag: str, attrib: dict[str, str]) -> None:
+        """An element inside (or at the root of) a subtree that is not visible text."""
+        if tag == "title":
+            if self.title is None and self.skip_kind in ("head", "title"):
+                self.title = self.capture = []
+        elif tag == "base":
+            if self.base is None and attrib.get("href") is not None:
+                self.base = attrib["href"]
+        elif tag == "a":
+            # links in a hidden subtree still count; their text is read for the anchor
+            href = attrib.get("href")
+            if self.skip_kind == _HIDDEN and href is not None:
+                link = _Link(href, attrib.get("rel"), self.hidden_region, 2 * self.tick - 1, -1)
+                self.links.append(link)
+                self.capture = link.parts
+                self.hidden_link = link
+        elif tag == "img" and attrib:
+            # e.g. the <noscript> copy of a lazy image, or an image in a hidden link
+            owner = self.link if self.link is not None else self.hidden_link
+            if owner is not None and owner.alt is None:
+                owner.alt = attrib.get("alt")
+
+    def _end_block(self, region: Region) -> None:
+        """End the current block: mark it in the stream and record where it sits."""
+        frames = self.frames
+        depth = len(frames)
+        link = self.link
+        parts = self.parts
+        if link is not None:
+            parts.append(_CLOSE)
+        parts.append(_BLOCK)
+        self.metas.append((region, 2 * self.tick - 1, frames[-1][4] if depth else "",
+                           frames[-2][2] if depth > 1 else 0,
+                           frames[-3][2] if depth > 2 else 0,
+                           frames[-4][2] if depth > 3 else 0))
+        if link is not None:
+            parts.append(_OPEN)
+            self.mark_owners.append(link)
+        self.dirty = False
+
+
+_local = threading.local()
+
+
+def _parser() -> tuple[etree.HTMLParser, _PageEvents]:
+    """This thread's parser and its target (reset before each page)."""
+    pair = getattr(_local, "pair", None)
+    if pair is None:
+        events = _PageEvents()
+        parser = etree.HTMLParser(target=events, remove_comments=True, remove_pis=True,
+                                  huge_tree=True, encoding="utf-8", default_doctype=False)
+        pair = _local.pair = (parser, events)
+    return pair
+
+
+def _spans(text: str, owners: Any) -> tuple[str, tuple[LinkSpan, ...], int]:
+    """Block text that holds link marks: the text without them, its link spans and the
+    number of linked characters. The text of each span is also added to its link's parts.
+    """
+    out: list[str] = []
+    size = 0
+    stack: list[tuple[int, _Link]] = []
+    found: list[tuple[int, int, _Link]] = []
+    for part in _MARKS.split(text):
+        if part == _OPEN:
+            link = next(owners, None)
+            if link is not None:
+                stack.append((size, link))
+        elif part == _CLOSE:
+            if stack:
+                start, link = stack.pop()
+                found.append((start, size, link))
+        elif part:
+            if part[0] == " " and (not size or out[-1][-1] == " "):
+                part = part[1:]
+                if not part:
+                    continue
+            out.append(part)
+            size += len(part)
+    text = "".join(out)
+    if text.endswith(" "):
+        text = text[:-1]
+    for start, link in stack:
+        found.append((start, len(text), link))
+    if len(found) > 1:
+        found.sort(key=lambda item: item[0])
+    spans = []
+    linked = 0
+    for start, end, link in found:
+        if end > len(text):
+            end = len(text)
+        if start < end and text[start] == " ":
+            start += 1
+        if start < end and text[end - 1] == " ":
+            end -= 1
+        if start < end and link.url is not None:
+            link.parts.append(text[start:end])
+            spans.append(LinkSpan(start, end, link.url))
+            linked += end - start
+    return text, tuple(spans), linked
+
+
+def _lang(value: str | None) -> str | None:
+    match = _LANG.match(value.strip()) if value else None
+    return match.group(0).lower() if match else None
+
+
+def parse_page(html: bytes | str, url: str, encoding: str | None = None) -> ParsedPage:
+    """Parse ``html`` (fetched from ``url``) into visible text blocks and anchors.
+
+    Never raises on bad markup: an empty or unparseable document gives a page
+    with no blocks and no anchors.
+    """
+    try:
+        raw = to_utf8(html, encoding)
+    except (ValueError, LookupError, TypeError):
+        raw = b""
+    if b"\x00" in raw:
+        raw = raw.replace(b"\x00", b"")
+    if not raw.strip():
+        return ParsedPage(url=url, base_url=url, title="", lang=None)
+    parser, events = _parser()
+    text = _stream(raw, parser, events, clean=False)
+    if (text.count(_BLOCK) != len(events.metas) or text.count(_OPEN) != len(events.mark_owners)
+            or text.count(_CLOSE) != len(events.mark_owners)):
+        text = _stream(raw, parser, events, clean=True)  # the page's text holds a mark
+    base_url = url
+    if events.base is not None:
+        try:
+            base_url = urljoin(url, events.base.strip()) or url
+        except ValueError:
+            pass
+    page = ParsedPage(url=url, base_url=base_url,
+                      title=normalize_text("".join(events.title)) if events.title else "",
+                      lang=_lang(events.lang))
+    _blocks(text, events, _Resolver(base_url), page)
+    events.reset()  # drop references to this page
+    return page
+
+
+def _stream(raw: bytes, parser: etree.HTMLParser, events: _PageEvents, *, clean: bool) -> str:
+    """Parse ``raw`` into ``events``; return the page's text stream."""
+    events.reset()
+    events.clean = clean
+    try:
+        etree.fromstring(raw, parser)
+    except etree.LxmlError:
+        events.close()  # keep what was streamed before the error
+    return "".join(events.parts)
+
+
+def _blocks(text: str, events: _PageEvents, resolve: _Resolver, page: ParsedPage) -> None:
+    """Cut the page's text stream into blocks, then place blocks and anchors."""
+    for link in events.links:
+        link.url = resolve(link.href)
+    pieces = normalize_text(text).split(_BLOCK)
+    owners = iter(events.mark_owners)
+    # text, links, linked characters, meta, block number
+    blocks: list[tuple[str, tuple[LinkSpan, ...], int, _Meta, int]] = []
+    for seg, meta in enumerate(events.metas):
+        piece = pieces[seg]
+        if _OPEN in piece or _CLOSE in piece:
+            block_text, links, linked = _spans(piece, owners)
         else:
-            if skipping:
-                skipping = False
-            else:
-                own_region, boundary, start, record, _tag = frames.pop()
-                if record is not None:
-                    buf.append(_CLOSE)
-                    link = None
-                if boundary:
-                    if buf:
-                        frames.append((own_region, boundary, start, record, _tag))
-                        flush(own_region)
-                        frames.pop()
-                    elements[start] = (tick, frames[-1][2] if frames else 0)
-                region = frames[-1][0] if frames else top
-                if own_region is not region:
-                    own_region.end = 2 * tick
-            tail = element.tail
-            if tail:
-                buf.append(tail)
-    if buf:
-        flush(region)
-    _place(page, regions, blocks, anchors, elements)
+            block_text, links, linked = piece.strip(), (), 0
+        if block_text:
+            blocks.append((block_text, links, linked, meta, seg))
+    if not page.title:
+        page.title = next((b[0] for b in blocks if b[3][2] == "h1"), "")
+    _place(page, events, blocks)
 
 
-def _place(page: ParsedPage, regions: list[Region], blocks: list[_BlockRec],
-           anchors: list[_AnchorRec], elements: dict[int, tuple[int, int]]) -> None:
+def _place(page: ParsedPage, events: _PageEvents,
+           blocks: list[tuple[str, tuple[LinkSpan, ...], int, _Meta, int]]) -> None:
     """Resolve placements and fill the page's blocks and anchors."""
     page_chars = 0
-    for text, _links, block_region, _pos, _seg, linked, *_rest in blocks:
+    for text, _links, linked, meta, _seg in blocks:
         chars = len(text) - linked
         page_chars += chars
-        region: Region | None = block_region
+        region: Region | None = meta[0]
         while region is not None:
             region.chars += chars
             region = region.parent
+    regions = events.regions
     resolve_regions(regions, page_chars)
-    candidates = [(pos, len(text), linked, text.count(","), p1, p2, p3)
-                  for text, _links, region, pos, _seg, linked, p1, p2, _tag, p3 in blocks
-                  if region.placement is None or region.placement == "main"]
-    spans = main_spans(candidates, elements)
+    candidates = [(meta[1], len(text), linked, text.count(","), meta[3], meta[4], meta[5])
+                  for text, _links, linked, meta, _seg in blocks
+                  if meta[0].placement is None or meta[0].placement == "main"]
+    spans = main_spans(candidates, events.elements)
     if spans:
         resolve_regions(regions, page_chars, spans[0])
     by_seg: dict[int, str] = {}
     out = page.blocks
-    for text, links, region, pos, seg, linked, _p1, _p2, tag, _p3 in blocks:
-        placement = region.placement
+    for text, links, linked, meta, seg in blocks:
+        placement = meta[0].placement
         if spans and (placement is None or placement == "main"):
-            placement = block_placement(placement, pos, len(text), linked, tag, spans)
+            placement = block_placement(placement, meta[1], len(text), linked, meta[2], spans)
         elif placement is None:
             placement = "main"
         by_seg[seg] = placement
         out.append(TextBlock(text, placement, links))
     seen: set[tuple[str, str, str]] = set()
-    for target, parts, rel, region, pos, seg, element in anchors:
-        if not target[:8].lower().startswith(("http://", "https://")):
+    for link in events.links:
+        target = link.url
+        if target is None or not target[:8].lower().startswith(("http://", "https://")):
             continue
-        placement = by_seg.get(seg) or region.placement
+        placement = by_seg.get(link.seg) or link.region.placement
         if placement is None:
-            placement = block_placement(None, pos, 1, 1, "a", spans) if spans else "main"
-        text = " ".join(parts)
-        if not text:
-            image = element.find(".//img[@alt]")
-            if image is not None:
-                text = normalize_text(image.get("alt") or "")
+            placement = block_placement(None, link.pos, 1, 1, "a", spans) if spans else "main"
+        text = " ".join(link.parts) if link.seg >= 0 else normalize_text("".join(link.parts))
+        if not text and link.alt:
+            text = normalize_text(link.alt)
         key = (target, text, placement)
         if key not in seen:
             seen.add(key)
+            rel = link.rel
             page.anchors.append(Anchor(target, text, frozenset(rel.lower().split()) if rel
                                        else frozenset(), placement))

@@ -2,30 +2,37 @@
 
 Block text, mention matching and snippets all work on text passed through
 :func:`normalize_text`, so character offsets computed by one step are valid in
-the others.
+the others. It is written to be fast on a whole page of text at once (no
+per-character Python, and nothing at all but a whitespace collapse for ASCII).
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
+from typing import Final
 
 __all__ = ["normalize_text", "collapse_whitespace"]
 
-# Characters that render as nothing or as a plain space on a page.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-                                 "\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\r\n\f\v"), " ")
-_QUOTES = {ord("\u2019"): "'", ord("\u2018"): "'", ord("\u02bc"): "'", ord("\u2032"): "'",
-           ord("\u201c"): '"', ord("\u201d"): '"', ord("\u2010"): "-", ord("\u2011"): "-",
-           ord("\u2013"): "-", ord("\u2014"): "-"}
-_TABLE = {**_INVISIBLE, **_SPACES, **_QUOTES}
-_RUNS_OF_SPACE = re.compile(r" {2,}")
+# Non-ASCII characters that render as nothing, or that have a plain ASCII form.
+# (Every kind of space is handled by str.split, which knows them all.)
+_PLAIN: Final = (
+    *((char, "") for char in "\u00ad\u200b\u200c\u200d\u2060\ufeff"),  # invisible
+    ("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u2032", "'"),  # apostrophes
+    ("\u201c", '"'), ("\u201d", '"'),  # quotes
+    ("\u2010", "-"), ("\u2011", "-"), ("\u2013", "-"), ("\u2014", "-"),  # dashes
+)
 
 
 def collapse_whitespace(text: str) -> str:
     """Turn every run of whitespace into one space and strip the ends."""
     return " ".join(text.split())
+
+
+def _plain(text: str) -> str:
+    for char, replacement in _PLAIN:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
 
 
 def normalize_text(text: str) -> str:
@@ -35,5 +42,9 @@ def normalize_text(text: str) -> str:
     becomes ``" "`` (runs collapsed, ends stripped), curly apostrophes and
     quotes become straight ones and typographic dashes become ``-``.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_TABLE)
-    return _RUNS_OF_SPACE.sub(" ", text).strip()
+    if not text.isascii():
+        text = _plain(text)
+        normal = unicodedata.normalize("NFKC", text)
+        if normal is not text:  # NFKC can yield characters _PLAIN maps (U+FE58 -> U+2014)
+            text = _plain(normal)
+    return " ".join(text.split())
