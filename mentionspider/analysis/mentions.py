@@ -56,6 +56,7 @@ _NAME_END = r"(?=s?(?!\w|\.\w))"
 _DOMAIN_END = r"(?![\w-]|\.[\w-])"  # not followed by more host name
 _AFTER_WORD_START = r"(?<!\w[\s\S])"  # after a name's first character: it began a word
 _WORD_CHAR = re.compile(r"\w")
+_PREFIX = 3  # characters of a name that str.find looks for before the regex runs
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -124,9 +125,18 @@ class _Trie:
         return "(?:" + "|".join(alternatives) + ")"
 
 
-def _lower_atom(char: str) -> str:
+def _lower_char(char: str) -> str:
+    """A character as the fast regex has it: lower-cased unless that changes its length."""
     lower = char.lower()
-    return re.escape(lower if len(lower) == 1 else char)
+    return lower if len(lower) == 1 else char
+
+
+def _lower_atom(char: str) -> str:
+    return re.escape(_lower_char(char))
+
+
+def _lower_text(text: str) -> str:
+    return "".join(map(_lower_char, text))
 
 
 def _char_atom(char: str, insensitive: bool) -> str:
@@ -192,11 +202,14 @@ class Matcher:
 
     def __init__(self, entries: list[_Entry], fast: re.Pattern[str] | None,
                  exact: re.Pattern[str] | None, exclude: re.Pattern[str] | None, *,
-                 fold: bool, spacing_variants: bool, by_key: dict[str, list[_Entry]]) -> None:
+                 fold: bool, spacing_variants: bool, by_key: dict[str, list[_Entry]],
+                 prefixes: Sequence[str], exclude_prefixes: Sequence[str] = ()) -> None:
         self._entries = entries
         self._fast = fast  # all names lower-cased, run over the lower-cased text
+        self._prefixes = tuple(prefixes)  # every match of _fast starts with one of these
         self._exact = exact  # case rules built in; for the rare text the fast one cannot take
         self._exclude = exclude
+        self._exclude_prefixes = tuple(exclude_prefixes)
         self._fold = fold
         self._spacing = spacing_variants
         self._by_key = by_key
@@ -245,10 +258,13 @@ class Matcher:
             for exact_match in self._exact.finditer(haystack):
                 found.extend(self._resolve(text, haystack, *exact_match.span()))
         else:
-            # The fast regex finds candidates case-blind; each is checked against its
-            # name's own rule, and if that fails the exact regex decides at that spot.
-            pos, search, exact = 0, self._fast.search, self._exact.match
-            while (m := search(lower, pos)) is not None:
+            # str.find lists where a name could start; the fast regex confirms each spot
+            # case-blind, each hit is checked against its name's own rule, and if that
+            # fails the exact regex decides at that spot.
+            pos, fast, exact = 0, self._fast.match, self._exact.match
+            for candidate in _positions(lower, self._prefixes):
+                if candidate < pos or (m := fast(lower, candidate)) is None:
+                    continue
                 start, end = m.span()
                 hit = self._resolve(text, haystack, start, end)
                 if not hit:
@@ -259,7 +275,7 @@ class Matcher:
                 found.extend(hit)
                 pos = end if hit else start + 1
         if found and self._exclude is not None:
-            found = self._drop_excluded(haystack, found)
+            found = self._drop_excluded(haystack, lower, found)
         return found
 
     def _resolve(self, text: str, haystack: str, start: int, end: int) -> list[Match]:
@@ -288,9 +304,14 @@ class Matcher:
             start = label
         return start
 
-    def _drop_excluded(self, haystack: str, found: list[Match]) -> list[Match]:
-        assert self._exclude is not None
-        spans = [m.span(1) for m in self._exclude.finditer(haystack)]
+    def _drop_excluded(self, haystack: str, lower: str, found: list[Match]) -> list[Match]:
+        exclude = self._exclude
+        assert exclude is not None
+        if len(lower) == len(haystack):
+            spans = [m.span(1) for at in _positions(lower, self._exclude_prefixes)
+                     if (m := exclude.match(haystack, at)) is not None]
+        else:
+            spans = [m.span(1) for m in exclude.finditer(haystack)]
         if not spans:
             return found
         return [f for f in found
@@ -317,6 +338,7 @@ def compile_matcher(names: Sequence[BrandName], *, domains: Sequence[str] = (),
 
     word_trie, other_trie, domain_trie, fast_trie = _Trie(), _Trie(), _Trie(), _Trie()
     entries: list[_Entry] = []
+    prefixes: set[str] = set()
     for brand in names:
         if brand.match not in MATCH_MODES:
             raise ValueError(f"unknown match mode {brand.match!r} for name {brand.text!r}; "
@@ -330,6 +352,7 @@ def compile_matcher(names: Sequence[BrandName], *, domains: Sequence[str] = (),
         end = _NAME_END if re.search(r"\w\Z", words[-1]) else ""
         (word_trie if re.match(r"\w", words[0]) else other_trie).add(atoms, end)
         fast_trie.add(_atoms(words, True, lower=True), end)
+        prefixes.add(_lower_text(words[0])[:_PREFIX])
         check = re.compile("".join(sep if a == _SEP else a for a in atoms))
         entries.append(_Entry(normalize_text(brand.text), check, brand.match == "with-cue",
                               is_domain=False))
@@ -341,6 +364,7 @@ def compile_matcher(names: Sequence[BrandName], *, domains: Sequence[str] = (),
             atoms = [_char_atom(c, True) for c in prep(form)]
             domain_trie.add(atoms, _DOMAIN_END)
             fast_trie.add([_lower_atom(c) for c in prep(form)], _DOMAIN_END)
+            prefixes.add(_lower_text(prep(form))[:_PREFIX])
             entries.append(_Entry(domain, re.compile("".join(atoms)), False, is_domain=True))
 
     # Non-cue names first, so that a name configured twice is reported as its surest form.
@@ -360,13 +384,39 @@ def compile_matcher(names: Sequence[BrandName], *, domains: Sequence[str] = (),
     fast = re.compile(fast_trie.regex(sep, top=True)) if fast_trie.children else None
 
     exclude_trie = _Trie()
+    exclude_prefixes: set[str] = set()
     for phrase in exclude:
         words = prep(phrase).split()
         if words:
             exclude_trie.add(_atoms(words, True), _NAME_END)
+            exclude_prefixes.add(_lower_text(words[0])[:_PREFIX])
     exclude_re = None
     if exclude_trie.children:
         # Only run on texts with matches; a lookahead finds overlapping occurrences too.
         exclude_re = re.compile(r"(?<!\w)(?=(" + exclude_trie.regex(r"\s+") + "))")
     return Matcher(entries, fast, exact, exclude_re, fold=fold,
-                   spacing_variants=spacing_variants, by_key=by_key)
+                   spacing_variants=spacing_variants, by_key=by_key,
+                   prefixes=_shortest(prefixes), exclude_prefixes=_shortest(exclude_prefixes))
+
+
+def _shortest(prefixes: set[str]) -> list[str]:
+    """The prefixes without those that start with another one (they add no positions)."""
+    return [p for p in sorted(prefixes) if p and not any(
+        p != q and q and p.startswith(q) for q in prefixes)]
+
+
+def _positions(lower: str, prefixes: Sequence[str]) -> list[int]:
+    """Where in ``lower`` any of ``prefixes`` starts, in order.
+
+    ``str.find`` runs at C speed and skips most of a page, where a regex search
+    would try every position that holds any name's first letter.
+    """
+    found: list[int] = []
+    for prefix in prefixes:
+        at = lower.find(prefix)
+        while at >= 0:
+            found.append(at)
+            at = lower.find(prefix, at + 1)
+    if len(prefixes) > 1:
+        found.sort()
+    return found

@@ -7,8 +7,9 @@ then turns each :class:`~mentionspider.analysis.model.ParsedPage` into a
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from mentionspider.analysis.language import detect_language
@@ -88,62 +89,81 @@ class PageAnalyser:
                                                spacing_variants=spacing_variants,
                                                fold_diacritics=fold_diacritics)
         self.keywords = tuple(keywords)
-        self._keyword_re = (re.compile(r"\b(?:%s)" % "|".join(re.escape(k) for k in keywords), re.I)
-                            if keywords else None)
+        self._hosts: dict[str, tuple[bool, str | None, str]] = {}
+        self._lower_keywords = tuple((k, k.lower()) for k in self.keywords if k.strip())
 
     def analyse(self, page: ParsedPage) -> PageAnalysis:
         result = PageAnalysis(title=page.title, lang=page.lang)
-        page_site = registered_domain(host_of(page.url))
-        self._links(page.anchors, page_site, result)
-        result.mentions = self._mentions(page.blocks, self.brand, self.brand_domains)
+        self._links(page.anchors, self._host(host_of(page.url))[2], result)
+        blocks = page.blocks
+        # All blocks in one string: one regex scan per matcher and page. "\x00" is
+        # neither a word character nor a space, so no name matches across two blocks.
+        text = "\x00".join([block.text for block in blocks])
+        starts = list(accumulate([len(block.text) + 1 for block in blocks[:-1]], initial=0))
+        result.mentions = self._mentions(text, starts, blocks, self.brand, self.brand_domains)
         if self.brand.has_cue_names and result.mentions:
             result.mentions = self._apply_cues(result)
         if self.competitors is not None:
-            result.competitor_mentions = self._mentions(page.blocks, self.competitors,
+            result.competitor_mentions = self._mentions(text, starts, blocks, self.competitors,
                                                         self.competitor_domains)
-        if self._keyword_re is not None or result.lang is None:
-            text = " ".join(b.text for b in page.blocks if b.placement == "main") or " ".join(
-                b.text for b in page.blocks)
-            if self._keyword_re is not None:
-                found = {m.group(0).lower() for m in self._keyword_re.finditer(text)}
-                result.keywords = [k for k in self.keywords if k.lower() in found]
+        if self._lower_keywords or result.lang is None:
+            main = " ".join([b.text for b in blocks if b.placement == "main"]) or text
+            if self._lower_keywords:
+                lower = main.lower()
+                result.keywords = [k for k, key in self._lower_keywords
+                                   if _starts_a_word(lower, key)]
             if result.lang is None:
-                result.lang = detect_language(text[:5000])
+                result.lang = detect_language(main[:5000])
         return result
+
+    def _host(self, host: str) -> tuple[bool, str | None, str]:
+        """(is a brand host, competitor domain or None, registered domain), cached."""
+        try:
+            return self._hosts[host]
+        except KeyError:
+            pass
+        if len(self._hosts) > 50_000:
+            self._hosts.clear()
+        info = self._hosts[host] = (host_in_domains(host, self.brand_domains) is not None,
+                                    host_in_domains(host, self.competitor_domains),
+                                    registered_domain(host))
+        return info
 
     def _links(self, anchors: list[Anchor], page_site: str, result: PageAnalysis) -> None:
         seen_out: set[str] = set()
         seen_in: set[str] = set()
         competitor_links: set[str] = set()
         for anchor in anchors:
-            host = host_of(anchor.url)
-            rel = " ".join(sorted(anchor.rel))
-            if host_in_domains(host, self.brand_domains):
+            url = anchor.url
+            brand, competitor, site = self._host(host_of(url))
+            rel = " ".join(sorted(anchor.rel)) if anchor.rel else ""
+            if brand:
                 result.brand_link_rels.append(rel)
-            if (domain := host_in_domains(host, self.competitor_domains)) is not None:
-                competitor_links.add(domain)
-            if registered_domain(host) == page_site:
-                if anchor.url not in seen_in:
-                    seen_in.add(anchor.url)
-                    result.internal_links.append(anchor.url)
-            elif anchor.url not in seen_out:
-                seen_out.add(anchor.url)
-                result.outlinks.append(OutLink(anchor.url, anchor.text, rel, anchor.placement))
+            if competitor is not None:
+                competitor_links.add(competitor)
+            if site == page_site:
+                if url not in seen_in:
+                    seen_in.add(url)
+                    result.internal_links.append(url)
+            elif url not in seen_out:
+                seen_out.add(url)
+                result.outlinks.append(OutLink(url, anchor.text, rel, anchor.placement))
         result.competitor_links = sorted(competitor_links)
 
     @staticmethod
-    def _mentions(blocks: list[TextBlock], matcher: Matcher,
+    def _mentions(text: str, starts: list[int], blocks: list[TextBlock], matcher: Matcher,
                   domains: tuple[str, ...]) -> list[FoundMention]:
         found = []
-        for index, block in enumerate(blocks):
-            for match in matcher.find(block.text):
-                in_link = any(
-                    span.start < match.end and match.start < span.end
-                    and host_in_domains(host_of(span.url), domains)
-                    for span in block.links)
-                found.append(FoundMention(match.name, match.matched, block.placement,
-                                          snippet(block.text, match.start, match.end),
-                                          in_link, index))
+        for match in matcher.find(text):
+            index = bisect_right(starts, match.start) - 1
+            block = blocks[index]
+            start, end = match.start - starts[index], match.end - starts[index]
+            in_link = any(
+                span.start < end and start < span.end
+                and host_in_domains(host_of(span.url), domains)
+                for span in block.links)
+            found.append(FoundMention(match.name, match.matched, block.placement,
+                                      snippet(block.text, start, end), in_link, index))
         return found
 
     def _apply_cues(self, result: PageAnalysis) -> list[FoundMention]:
@@ -152,3 +172,13 @@ class PageAnalyser:
                     if self.brand.needs_cue(Match(0, 0, m.name, m.matched))}
         has_cue = bool(result.brand_link_rels) or len(cue_only) < len(result.mentions)
         return result.mentions if has_cue else [m for m in result.mentions if m not in cue_only]
+
+
+def _starts_a_word(text: str, word: str) -> bool:
+    """``word`` occurs in ``text`` not preceded by a letter, digit or underscore."""
+    at = text.find(word)
+    while at >= 0:
+        if not at or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+            return True
+        at = text.find(word, at + 1)
+    return False

@@ -15,7 +15,8 @@ __all__ = ["host_of", "normalize_host", "registered_domain", "site_of", "host_in
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-_AUTHORITY = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)")
+# The host (and port) of a URL with no userinfo, IPv6 literal or escapes in it.
+_PLAIN_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/?#@\[%:]*)(?::\d*)?(?=[/?#]|\Z)")
 
 
 def host_of(url: str) -> str:
@@ -23,9 +24,9 @@ def host_of(url: str) -> str:
 
     A regex fast path for the common case; ``urlsplit`` for userinfo and IPv6.
     """
-    match = _AUTHORITY.match(url)
-    if match and not any(c in match.group(1) for c in "@[%"):
-        return match.group(1).partition(":")[0].lower().rstrip(".")
+    match = _PLAIN_AUTHORITY.match(url)
+    if match:
+        return match.group(1).lower().rstrip(".")
     try:
         return (urlsplit(url).hostname or "").rstrip(".")
     except ValueError:
