@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
@@ -21,7 +22,7 @@ from lxml import etree
 
 from ._html import to_utf8
 from .model import Anchor, LinkSpan, ParsedPage, TextBlock
-from .placement import (LANDMARK_TAGS, Region, block_placement, element_signal, main_spans,
+from .placement import (CLASS_SIGNALS, LANDMARK_TAGS, Region, block_placement, element_signal, main_spans,
                         resolve_regions)
 from .text import normalize_text
 
@@ -38,8 +39,6 @@ SKIP_TAGS: Final = frozenset(
     "head title meta link base script style noscript template svg iframe object embed "
     "canvas video audio select datalist textarea map param source track frame noframes"
     .split())
-_ATTRS: Final = {"class": 1, "id": 1, "role": 2, "itemprop": 3, "hidden": 4, "aria-hidden": 5,
-                 "style": 6}
 _NO_REGION: Final = frozenset({"html", "body", "a"})  # their class names say nothing
 # Control characters that mark structure in the page's text stream. They are not
 # whitespace to str.split, and keep an ASCII page's text ASCII (fast to normalise).
@@ -95,6 +94,17 @@ class _Resolver:
                 url = url.split("#", 1)[0]
         self.cache[href] = url
         return url
+
+
+def _is_hidden(attrib: dict[str, str]) -> bool:
+    """``hidden``, ``aria-hidden="true"`` or an inline style that hides the element."""
+    if "hidden" in attrib:
+        return True
+    aria = attrib.get("aria-hidden")
+    if aria is not None and aria.strip().lower() == "true":
+        return True
+    style = attrib.get("style")
+    return style is not None and _HIDDEN_STYLE.search(style) is not None
 
 
 class _Link:
@@ -168,45 +178,35 @@ class _PageEvents:
             return
         region = self.region
         boundary = tag in BLOCK_TAGS
+        kind: str | None = None
+        landmark = False
         if attrib:
+            names = attrib.get("class")
+            ident = attrib.get("id")
+            if ident is not None:
+                names = ident if names is None else f"{names} {ident}"
+            role = attrib.get("role")
+            itemprop = attrib.get("itemprop")
+            if role is not None or itemprop is not None or tag in LANDMARK_TAGS:
+                if tag not in _NO_REGION and (
+                        signal := element_signal(tag, role, names, itemprop)) is not None:
+                    kind, landmark = signal
+            elif names is not None and tag not in _NO_REGION:
+                kind = CLASS_SIGNALS[names]
             if tag == "html" and self.lang is None:
                 self.lang = attrib.get("lang") or attrib.get("xml:lang")
-            names = role = itemprop = None
-            hidden = False
-            for key, value in attrib.items():
-                attr = _ATTRS.get(key)
-                if attr is None:
-                    continue
-                if attr == 1:  # class, id
-                    names = f"{names} {value}" if names else value
-                elif attr == 2:
-                    role = value
-                elif attr == 3:
-                    itemprop = value
-                elif attr == 4:  # hidden
-                    hidden = True
-                elif attr == 5:  # aria-hidden
-                    hidden = hidden or value.strip().lower() == "true"
-                elif _HIDDEN_STYLE.search(value):  # style
-                    hidden = True
-            if (names or role or itemprop or tag in LANDMARK_TAGS) and tag not in _NO_REGION:
-                signal = element_signal(tag, role, names, itemprop)
-                if signal is not None:
-                    region = Region(signal[0], signal[1], region)
-                    region.start = region.end = 2 * self.tick
-                    self.regions.append(region)
-                    boundary = True
-            if hidden:
+            if ("hidden" in attrib or "aria-hidden" in attrib or "style" in attrib) and (
+                    _is_hidden(attrib)):
+                if kind is not None:
+                    region = self._open_region(kind, landmark, region)
                 self.skip, self.skip_kind, self.hidden_region = 1, _HIDDEN, region
                 self._skipped_start(tag, attrib)
                 return
         elif tag in LANDMARK_TAGS:
-            signal = element_signal(tag, None, None, None)
-            if signal is not None:
-                region = Region(signal[0], signal[1], region)
-                region.start = region.end = 2 * self.tick
-                self.regions.append(region)
-                boundary = True
+            kind, landmark = element_signal(tag, None, None, None) or (None, False)
+        if kind is not None:
+            region = self._open_region(kind, landmark, region)
+            boundary = True
         if boundary and self.dirty:
             self._end_block(self.region)
         self.region = region
@@ -269,6 +269,12 @@ class _PageEvents:
 
     # -- helpers ------------------------------------------------------------------
 
+    def _open_region(self, kind: str, landmark: bool, parent: Region) -> Region:
+        region = Region(kind, landmark, parent)
+        region.start = region.end = 2 * self.tick
+        self.regions.append(region)
+        return region
+
     def _skipped_start(self, tag: str, attrib: dict[str, str]) -> None:
         """An element inside (or at the root of) a subtree that is not visible text."""
         if tag == "title":
@@ -328,10 +334,31 @@ def _spans(text: str, owners: Any) -> tuple[str, tuple[LinkSpan, ...], int]:
     """Block text that holds link marks: the text without them, its link spans and the
     number of linked characters. The text of each span is also added to its link's parts.
     """
+    found: list[tuple[int, int, _Link]] = []
+    opened = text.find(_OPEN)
+    closed = text.find(_CLOSE)
+    if 0 <= opened < closed and text.find(_OPEN, opened + 1) < 0 and text.find(
+            _CLOSE, closed + 1) < 0:
+        # one link (most blocks with links: menu items, link lists); the same rules as
+        # the loop below, without it
+        before, inside, after = text[:opened], text[opened + 1:closed], text[closed + 1:]
+        if before[:1] == " ":
+            before = before[1:]
+        if inside[:1] == " " and (not before or before[-1] == " "):
+            inside = inside[1:]
+        last = inside or before
+        if after[:1] == " " and (not last or last[-1] == " "):
+            after = after[1:]
+        text = before + inside + after
+        if text.endswith(" "):
+            text = text[:-1]
+        link = next(owners, None)
+        if link is not None:
+            found.append((len(before), len(before) + len(inside), link))
+        return _found_spans(text, found)
     out: list[str] = []
     size = 0
     stack: list[tuple[int, _Link]] = []
-    found: list[tuple[int, int, _Link]] = []
     for part in _MARKS.split(text):
         if part == _OPEN:
             link = next(owners, None)
@@ -355,6 +382,12 @@ def _spans(text: str, owners: Any) -> tuple[str, tuple[LinkSpan, ...], int]:
         found.append((start, len(text), link))
     if len(found) > 1:
         found.sort(key=lambda item: item[0])
+    return _found_spans(text, found)
+
+
+def _found_spans(text: str, found: list[tuple[int, int, _Link]]
+                 ) -> tuple[str, tuple[LinkSpan, ...], int]:
+    """Trim link spans to the text, give each link its text; as :func:`_spans` returns."""
     spans = []
     linked = 0
     for start, end, link in found:
@@ -444,15 +477,13 @@ def _blocks(text: str, events: _PageEvents, resolve: _Resolver, page: ParsedPage
 def _place(page: ParsedPage, events: _PageEvents,
            blocks: list[tuple[str, tuple[LinkSpan, ...], int, _Meta, int]]) -> None:
     """Resolve placements and fill the page's blocks and anchors."""
-    page_chars = 0
     for text, _links, linked, meta, _seg in blocks:
-        chars = len(text) - linked
-        page_chars += chars
-        region: Region | None = meta[0]
-        while region is not None:
-            region.chars += chars
-            region = region.parent
+        meta[0].chars += len(text) - linked
     regions = events.regions
+    for region in reversed(regions):  # children were opened after their parents
+        if region.parent is not None:
+            region.parent.chars += region.chars
+    page_chars = regions[0].chars
     resolve_regions(regions, page_chars)
     candidates = [(meta[1], len(text), linked, text.count(","), meta[3], meta[4], meta[5])
                   for text, _links, linked, meta, _seg in blocks
@@ -484,6 +515,13 @@ def _place(page: ParsedPage, events: _PageEvents,
         key = (target, text, placement)
         if key not in seen:
             seen.add(key)
-            rel = link.rel
-            page.anchors.append(Anchor(target, text, frozenset(rel.lower().split()) if rel
-                                       else frozenset(), placement))
+            page.anchors.append(Anchor(target, text, _rel_tokens(link.rel), placement))
+
+
+_NO_REL: Final[frozenset[str]] = frozenset()
+
+
+@lru_cache(maxsize=1024)
+def _rel_tokens(rel: str | None) -> frozenset[str]:
+    """The lower-cased tokens of a rel attribute."""
+    return frozenset(rel.lower().split()) if rel else _NO_REL

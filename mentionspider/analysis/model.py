@@ -1,9 +1,13 @@
-"""Plain data passed between the analysis steps. No behaviour, no Scrapy."""
+"""Plain data passed between the analysis steps. No behaviour, no Scrapy.
+
+The per-block and per-link records are named tuples: a page has hundreds of
+them, and a tuple is built several times faster than a frozen dataclass.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = ["PLACEMENTS", "BOILERPLATE", "LinkSpan", "TextBlock", "Anchor", "ParsedPage",
            "BrandName", "Match"]
@@ -14,8 +18,7 @@ PLACEMENTS: Final = ("main", "sidebar", "comments", "header", "nav", "footer")
 BOILERPLATE: Final = frozenset({"nav", "header", "footer", "sidebar"})
 
 
-@dataclass(frozen=True, slots=True)
-class LinkSpan:
+class LinkSpan(NamedTuple):
     """A stretch of a block's text that is the text of an ``<a href>``."""
 
     start: int
@@ -23,8 +26,7 @@ class LinkSpan:
     url: str  # absolute, fragment removed
 
 
-@dataclass(frozen=True, slots=True)
-class TextBlock:
+class TextBlock(NamedTuple):
     """The visible text of one block-level element (paragraph, heading, cell...).
 
     ``text`` is normalised (:func:`mentionspider.analysis.text.normalize_text`);
@@ -37,8 +39,7 @@ class TextBlock:
     links: tuple[LinkSpan, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
+class Anchor(NamedTuple):
     """One ``<a href>`` of a page."""
 
     url: str  # absolute (resolved against <base> / the page URL), fragment removed

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["LANDMARK_TAGS", "Region", "element_signal", "class_signal", "resolve_regions",
+__all__ = ["CLASS_SIGNALS", "LANDMARK_TAGS", "Region", "element_signal", "class_signal", "resolve_regions",
            "main_spans", "block_placement"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
@@ -66,7 +66,6 @@ _VOCABULARY: Final = re.compile(
 _MAIN_CLASS: Final = re.compile(
     r"(?:article|entry|post|story|blog)[-_]?(?:body|content|text)|articlebody", re.I)
 _BOILERPLATE: Final = frozenset({"nav", "header", "footer", "sidebar"})
-_class_cache: dict[str, str | None] = {}
 _HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Inside the main content, a block with this share of link text is a list of links.
 _LINK_LIST: Final = 0.8
@@ -91,24 +90,32 @@ class Region:
         self.end = 0
 
 
+class _ClassSignals(dict[str, "str | None"]):
+    """Placement named by a class/id value, computed on first look-up and kept."""
+
+    def __missing__(self, value: str) -> str | None:
+        lowered = value.lower()
+        if lowered != value:
+            lowered = _CAMEL.sub(" ", value).lower()
+        found = {_EXACT.get(word) or _PREFIX_KIND[prefix]
+                 for prefix, word in _VOCABULARY.findall(lowered)}
+        result: str | None = next((kind for kind in _PRIORITY if kind in found), None)
+        if result is None and _MAIN_CLASS.search(value):
+            result = "main"
+        if len(self) > 50_000:
+            self.clear()
+        self[value] = result
+        return result
+
+
+#: ``CLASS_SIGNALS[value]``: the placement a class/id value names, or None. A dict,
+#: so that the parser's hot loop looks values up without a Python call.
+CLASS_SIGNALS: Final = _ClassSignals()
+
+
 def class_signal(value: str) -> str | None:
     """Placement named by a class/id value, or None (cached)."""
-    try:
-        return _class_cache[value]
-    except KeyError:
-        pass
-    lowered = value.lower()
-    if lowered != value:
-        lowered = _CAMEL.sub(" ", value).lower()
-    found = {_EXACT.get(word) or _PREFIX_KIND[prefix]
-             for prefix, word in _VOCABULARY.findall(lowered)}
-    result: str | None = next((kind for kind in _PRIORITY if kind in found), None)
-    if result is None and _MAIN_CLASS.search(value):
-        result = "main"
-    if len(_class_cache) > 50_000:
-        _class_cache.clear()
-    _class_cache[value] = result
-    return result
+    return CLASS_SIGNALS[value]
 
 
 def element_signal(tag: str, role: str | None, names: str | None,

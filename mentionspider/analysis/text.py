@@ -14,9 +14,12 @@ from typing import Final
 __all__ = ["normalize_text", "collapse_whitespace"]
 
 # Non-ASCII characters that render as nothing, or that have a plain ASCII form.
-# (Every kind of space is handled by str.split, which knows them all.)
+# str.split knows every kind of space; the common ones are replaced here as well
+# (as NFKC would) so that most pages need no NFKC pass at all.
 _PLAIN: Final = (
     *((char, "") for char in "\u00ad\u200b\u200c\u200d\u2060\ufeff"),  # invisible
+    *((char, " ") for char in "\u00a0\u2002\u2003\u2009\u200a\u202f"),  # spaces
+    ("\u2026", "..."),  # ellipsis
     ("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u2032", "'"),  # apostrophes
     ("\u201c", '"'), ("\u201d", '"'),  # quotes
     ("\u2010", "-"), ("\u2011", "-"), ("\u2013", "-"), ("\u2014", "-"),  # dashes
