@@ -39,7 +39,13 @@ SKIP_TAGS: Final = frozenset(
     "head title meta link base script style noscript template svg iframe object embed "
     "canvas video audio select datalist textarea map param source track frame noframes"
     .split())
-_NO_REGION: Final = frozenset({"html", "body", "a"})  # their class names say nothing
+# What the stream does at an element's start, by tag (_INLINE for any other tag).
+# (Codes from _IS_BLOCK on start and end a block.)
+_IS_INLINE, _IS_A, _IS_BR, _IS_IMG, _IS_SKIPPED, _IS_BLOCK, _IS_LANDMARK, _IS_ROOT = range(8)
+_TAG_CODES: Final = {
+    **dict.fromkeys(BLOCK_TAGS, _IS_BLOCK), **dict.fromkeys(LANDMARK_TAGS, _IS_LANDMARK),
+    **dict.fromkeys(SKIP_TAGS, _IS_SKIPPED), "html": _IS_ROOT, "body": _IS_ROOT, "a": _IS_A,
+    "br": _IS_BR, "img": _IS_IMG}
 # Control characters that mark structure in the page's text stream. They are not
 # whitespace to str.split, and keep an ASCII page's text ASCII (fast to normalise).
 # A page whose own text holds them is streamed again with them removed.
@@ -154,7 +160,6 @@ class _PageEvents:
         self.mark_owners: list[_Link] = []  # the link of each _OPEN in parts, in order
         self.link: _Link | None = None  # the link being streamed, if any
         self.elements: dict[int, tuple[int, int]] = {}  # block element id -> (end, parent id)
-        self.clean = False  # remove mark characters from the page's own text
         self.skip = 0  # depth inside a subtree that is not visible text
         self.skip_kind = ""  # tag of that subtree's root, or _HIDDEN
         self.hidden_region = self.top  # region of the hidden subtree being skipped
@@ -171,13 +176,14 @@ class _PageEvents:
             self.skip += 1
             self._skipped_start(tag, attrib)
             return
-        self.tick += 1
-        if tag in SKIP_TAGS:
+        tick = self.tick = self.tick + 1
+        code = _TAG_CODES.get(tag, _IS_INLINE)
+        if code == _IS_SKIPPED:
             self.skip, self.skip_kind = 1, tag
             self._skipped_start(tag, attrib)
             return
         region = self.region
-        boundary = tag in BLOCK_TAGS
+        boundary = code >= _IS_BLOCK
         kind: str | None = None
         landmark = False
         if attrib:
@@ -187,14 +193,16 @@ class _PageEvents:
                 names = ident if names is None else f"{names} {ident}"
             role = attrib.get("role")
             itemprop = attrib.get("itemprop")
-            if role is not None or itemprop is not None or tag in LANDMARK_TAGS:
-                if tag not in _NO_REGION and (
-                        signal := element_signal(tag, role, names, itemprop)) is not None:
+            if code == _IS_ROOT:
+                if tag == "html" and self.lang is None:
+                    self.lang = attrib.get("lang") or attrib.get("xml:lang")
+            elif code == _IS_A:
+                pass  # a link's class names say nothing about where it sits
+            elif role is not None or itemprop is not None or code == _IS_LANDMARK:
+                if (signal := element_signal(tag, role, names, itemprop)) is not None:
                     kind, landmark = signal
-            elif names is not None and tag not in _NO_REGION:
+            elif names is not None:
                 kind = CLASS_SIGNALS[names]
-            if tag == "html" and self.lang is None:
-                self.lang = attrib.get("lang") or attrib.get("xml:lang")
             if ("hidden" in attrib or "aria-hidden" in attrib or "style" in attrib) and (
                     _is_hidden(attrib)):
                 if kind is not None:
@@ -202,7 +210,7 @@ class _PageEvents:
                 self.skip, self.skip_kind, self.hidden_region = 1, _HIDDEN, region
                 self._skipped_start(tag, attrib)
                 return
-        elif tag in LANDMARK_TAGS:
+        elif code == _IS_LANDMARK:
             kind, landmark = element_signal(tag, None, None, None) or (None, False)
         if kind is not None:
             region = self._open_region(kind, landmark, region)
@@ -211,23 +219,22 @@ class _PageEvents:
             self._end_block(self.region)
         self.region = region
         is_link = False
-        if tag == "a":
-            link = self.link
-            if link is None:
+        if code == _IS_A:
+            if self.link is None:
                 href = attrib.get("href")
                 if href is not None and not href.strip()[:11].lower().startswith(
                         _NOT_URL_SCHEMES):
-                    link = self.link = _Link(href, attrib.get("rel"), region,
-                                             2 * self.tick - 1, len(self.metas))
+                    link = self.link = _Link(href, attrib.get("rel"), region, 2 * tick - 1,
+                                             len(self.metas))
                     self.links.append(link)
                     self.mark_owners.append(link)
                     self.parts.append(_OPEN)
                     self.dirty = is_link = True
-        elif tag == "br":
+        elif code == _IS_BR:
             self.parts.append(" ")
-        elif tag == "img" and self.link is not None and self.link.alt is None and attrib:
+        elif code == _IS_IMG and self.link is not None and self.link.alt is None and attrib:
             self.link.alt = attrib.get("alt")
-        self.frames.append((region, boundary, self.tick, is_link, tag))
+        self.frames.append((region, boundary, tick, is_link, tag))
 
     def end(self, tag: str) -> None:
         if self.skip:
@@ -235,7 +242,7 @@ class _PageEvents:
             if not self.skip or (self.capture is not None and tag in ("a", "title")):
                 self.capture = self.hidden_link = None
             return
-        self.tick += 1
+        tick = self.tick = self.tick + 1
         frames = self.frames
         if not frames:
             return
@@ -246,19 +253,19 @@ class _PageEvents:
         if boundary:
             if self.dirty:
                 self._end_block(region)
-            self.elements[start] = (self.tick, frames[-2][2] if len(frames) > 1 else 0)
-        frames.pop()
-        self.region = frames[-1][0] if frames else self.top
-        if region is not self.region:
-            region.end = 2 * self.tick
+            frames.pop()
+            self.elements[start] = (tick, frames[-1][2] if frames else 0)
+        else:
+            frames.pop()
+        parent = self.region = frames[-1][0] if frames else self.top
+        if region is not parent:
+            region.end = 2 * tick
 
     def data(self, text: str) -> None:
         if self.skip:
             if self.capture is not None:
                 self.capture.append(text)
             return
-        if self.clean:
-            text = text.translate(_NO_MARKS)
         self.parts.append(text)
         if not self.dirty and not text.isspace():
             self.dirty = True
@@ -316,17 +323,28 @@ class _PageEvents:
         self.dirty = False
 
 
+class _CleanPageEvents(_PageEvents):
+    """For the rare page whose own text holds the mark characters: removes them."""
+
+    def data(self, text: str) -> None:
+        super().data(text.translate(_NO_MARKS))
+
+
 _local = threading.local()
 
 
-def _parser() -> tuple[etree.HTMLParser, _PageEvents]:
-    """This thread's parser and its target (reset before each page)."""
-    pair = getattr(_local, "pair", None)
+def _parser(clean: bool = False) -> tuple[etree.HTMLParser, _PageEvents]:
+    """This thread's parser and its target (reset before each page); ``clean``: the
+    one that removes mark characters from the page's text."""
+    pairs = getattr(_local, "pairs", None)
+    if pairs is None:
+        pairs = _local.pairs = {}
+    pair = pairs.get(clean)
     if pair is None:
-        events = _PageEvents()
+        events = _CleanPageEvents() if clean else _PageEvents()
         parser = etree.HTMLParser(target=events, remove_comments=True, remove_pis=True,
                                   huge_tree=True, encoding="utf-8", default_doctype=False)
-        pair = _local.pair = (parser, events)
+        pair = pairs[clean] = (parser, events)
     return pair
 
 
@@ -424,10 +442,11 @@ def parse_page(html: bytes | str, url: str, encoding: str | None = None) -> Pars
     if not raw.strip():
         return ParsedPage(url=url, base_url=url, title="", lang=None)
     parser, events = _parser()
-    text = _stream(raw, parser, events, clean=False)
+    text = _stream(raw, parser, events)
     if (text.count(_BLOCK) != len(events.metas) or text.count(_OPEN) != len(events.mark_owners)
             or text.count(_CLOSE) != len(events.mark_owners)):
-        text = _stream(raw, parser, events, clean=True)  # the page's text holds a mark
+        parser, events = _parser(clean=True)  # the page's own text holds a mark
+        text = _stream(raw, parser, events)
     base_url = url
     if events.base is not None:
         try:
@@ -442,10 +461,9 @@ def parse_page(html: bytes | str, url: str, encoding: str | None = None) -> Pars
     return page
 
 
-def _stream(raw: bytes, parser: etree.HTMLParser, events: _PageEvents, *, clean: bool) -> str:
+def _stream(raw: bytes, parser: etree.HTMLParser, events: _PageEvents) -> str:
     """Parse ``raw`` into ``events``; return the page's text stream."""
     events.reset()
-    events.clean = clean
     try:
         etree.fromstring(raw, parser)
     except etree.LxmlError:

@@ -91,7 +91,8 @@ _SCRIPTS = (  # (language, letters of a script that names its language)
 _SYLLABIC = frozenset({"ja", "zh", "ko"})
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_LETTER = re.compile(r"[^\W\d_]")
+_ANY_SCRIPT = re.compile("|".join(
+    [script.pattern for _, script in _SCRIPTS] + [_KANA.pattern, _HAN.pattern]))
 _SAMPLE = 20_000  # characters looked at: plenty for a page, bounded for a huge one
 
 
@@ -103,22 +104,24 @@ def detect_language(text: str) -> str | None:
     None. Only the first 20,000 characters are looked at.
     """
     sample = text[:_SAMPLE]
-    letters = len(_LETTER.findall(sample))
+    runs = _WORD.findall(sample.lower())
+    letters = sum(map(len, runs))
     if not letters:
         return None
     # A script used by one language decides when it has most of the letters
     # (Latin brand names inside Japanese text do not make it English).
-    kana, han = len(_KANA.findall(sample)), len(_HAN.findall(sample))
-    counts = {lang: len(script.findall(sample)) for lang, script in _SCRIPTS}
-    counts["ja" if kana > 0.1 * (kana + han) else "zh"] = kana + han
-    script_lang, script_letters = max(counts.items(), key=lambda item: item[1])
-    if script_lang in _SYLLABIC:  # one character carries about a short word
-        letters += 2 * script_letters
-        script_letters *= 3
-    if script_letters * 2 > letters:
-        return script_lang
+    if _ANY_SCRIPT.search(sample) is not None:
+        kana, han = len(_KANA.findall(sample)), len(_HAN.findall(sample))
+        counts = {lang: len(script.findall(sample)) for lang, script in _SCRIPTS}
+        counts["ja" if kana > 0.1 * (kana + han) else "zh"] = kana + han
+        script_lang, script_letters = max(counts.items(), key=lambda item: item[1])
+        if script_lang in _SYLLABIC:  # one character carries about a short word
+            letters += 2 * script_letters
+            script_letters *= 3
+        if script_letters * 2 > letters:
+            return script_lang
 
-    words = Counter(_WORD.findall(sample.lower()))
+    words = Counter(runs)
     total = sum(words.values())
     if total < 4:
         return None

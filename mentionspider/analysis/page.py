@@ -7,6 +7,7 @@ then turns each :class:`~mentionspider.analysis.model.ParsedPage` into a
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
@@ -21,6 +22,8 @@ from mentionspider.analysis.urls import host_in_domains, host_of, registered_dom
 
 __all__ = ["FoundMention", "OutLink", "PageAnalysis", "PageAnalyser", "NOFOLLOW_RELS"]
 
+_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\[]+")
+_AFTER_ORIGIN = frozenset(("", "/", "?", "#"))
 #: rel tokens that stop a link from passing authority.
 NOFOLLOW_RELS = frozenset({"nofollow", "sponsored", "ugc"})
 
@@ -94,7 +97,7 @@ class PageAnalyser:
 
     def analyse(self, page: ParsedPage) -> PageAnalysis:
         result = PageAnalysis(title=page.title, lang=page.lang)
-        self._links(page.anchors, self._host(host_of(page.url))[2], result)
+        self._links(page.anchors, page.url, result)
         blocks = page.blocks
         # All blocks in one string: one regex scan per matcher and page. "\x00" is
         # neither a word character nor a space, so no name matches across two blocks.
@@ -129,13 +132,22 @@ class PageAnalyser:
                                     registered_domain(host))
         return info
 
-    def _links(self, anchors: list[Anchor], page_site: str, result: PageAnalysis) -> None:
+    def _links(self, anchors: list[Anchor], page_url: str, result: PageAnalysis) -> None:
         seen_out: set[str] = set()
         seen_in: set[str] = set()
         competitor_links: set[str] = set()
+        page_host = self._host(host_of(page_url))
+        page_site = page_host[2]
+        # most links are on the page's own origin ("https://host"): no need to parse them
+        origin = _ORIGIN.match(page_url)
+        prefix = origin.group(0) if origin else "\x00"
+        size = len(prefix)
         for anchor in anchors:
             url = anchor.url
-            brand, competitor, site = self._host(host_of(url))
+            if url.startswith(prefix) and url[size:size + 1] in _AFTER_ORIGIN:
+                brand, competitor, site = page_host
+            else:
+                brand, competitor, site = self._host(host_of(url))
             rel = " ".join(sorted(anchor.rel)) if anchor.rel else ""
             if brand:
                 result.brand_link_rels.append(rel)
