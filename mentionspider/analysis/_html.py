@@ -1,10 +1,9 @@
-"""Private helpers: turn page bytes into an lxml tree without ever raising."""
+"""Private helpers: page bytes as UTF-8 for the parser, whatever they came in."""
 
 from __future__ import annotations
 
 import codecs
 import re
-import threading
 from typing import Final
 
 from lxml import etree
@@ -16,16 +15,7 @@ _DECLARED: Final = re.compile(
     re.I)
 # Browsers read these labels as windows-1252.
 _AS_1252: Final = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252"})
-_local = threading.local()
-
-
-def _parser() -> etree.HTMLParser:
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
-                                  encoding="utf-8", default_doctype=False)
-        _local.parser = parser
-    return parser
+_INVALID_ENCODING: Final = etree.ErrorTypes.ERR_INVALID_ENCODING
 
 
 def _python_codec(label: str | bytes | None) -> str | None:
@@ -40,10 +30,16 @@ def _python_codec(label: str | bytes | None) -> str | None:
     return "cp1252" if name in _AS_1252 else name
 
 
-def to_utf8(data: bytes | str, encoding: str | None = None) -> bytes:
-    """Page content as UTF-8 bytes: given encoding, BOM, declaration, UTF-8, cp1252."""
+def to_utf8(data: bytes | str, encoding: str | None = None) -> tuple[bytes, bool]:
+    """Page content as UTF-8 bytes: given encoding, BOM, declaration, else UTF-8.
+
+    The second value is False for bytes that are only *assumed* to be UTF-8 (no
+    encoding given or declared): decoding them just to check would cost as much as
+    a third of the parse, so the parser checks them (:func:`invalid_utf8`) and the
+    caller falls back to :func:`as_cp1252` if they were not.
+    """
     if isinstance(data, str):
-        return data.encode("utf-8", "replace")
+        return data.encode("utf-8", "replace"), True
     codec = _python_codec(encoding)
     if codec is None:
         for bom, name in _BOMS:
@@ -57,29 +53,21 @@ def to_utf8(data: bytes | str, encoding: str | None = None) -> bytes:
     if codec is None or codec == "utf-8":
         if data.startswith(codecs.BOM_UTF8):
             data = data[3:]
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            codec = "utf-8" if codec == "utf-8" else "cp1252"
-        else:
-            return data
+        # declared UTF-8: the parser replaces bad bytes with U+FFFD, as browsers do
+        return data, codec == "utf-8"
     if codec.startswith("utf-16") or codec.startswith("utf-32"):
         # a document in UTF-16 that says so in ASCII is impossible; trust a BOM only
         if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
                                 codecs.BOM_UTF32_BE)):
-            codec = "utf-8"
-    return data.decode(codec, "replace").encode("utf-8", "replace")
+            return data, False
+    return data.decode(codec, "replace").encode("utf-8", "replace"), True
 
 
-def parse_tree(data: bytes | str, encoding: str | None = None) -> etree._Element | None:
-    """The ``<html>`` element of the page, or None for an empty/unparseable one."""
-    try:
-        raw = to_utf8(data, encoding)
-        if not raw.strip():
-            return None
-        if b"\x00" in raw:
-            raw = raw.replace(b"\x00", b"")
-        root = etree.fromstring(raw, _parser())
-    except (etree.LxmlError, ValueError, LookupError, TypeError):
-        return None
-    return root
+def as_cp1252(data: bytes) -> bytes:
+    """Undeclared bytes that are not UTF-8, read as windows-1252 (as browsers do)."""
+    return data.decode("cp1252", "replace").encode("utf-8", "replace")
+
+
+def invalid_utf8(parser: etree._FeedParser) -> bool:
+    """True if the last parse met bytes that are not UTF-8."""
+    return any(entry.type == _INVALID_ENCODING for entry in parser.error_log)

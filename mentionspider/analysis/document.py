@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from ._html import to_utf8
+from ._html import as_cp1252, invalid_utf8, to_utf8
 from .model import Anchor, LinkSpan, ParsedPage, TextBlock
 from .placement import (CLASS_SIGNALS, LANDMARK_TAGS, Region, block_placement, element_signal, main_spans,
                         resolve_regions)
@@ -434,15 +434,18 @@ def parse_page(html: bytes | str, url: str, encoding: str | None = None) -> Pars
     with no blocks and no anchors.
     """
     try:
-        raw = to_utf8(html, encoding)
+        raw, valid = to_utf8(html, encoding)
     except (ValueError, LookupError, TypeError):
-        raw = b""
+        raw, valid = b"", True
     if b"\x00" in raw:
         raw = raw.replace(b"\x00", b"")
     if not raw.strip():
         return ParsedPage(url=url, base_url=url, title="", lang=None)
     parser, events = _parser()
     text = _stream(raw, parser, events)
+    if not valid and invalid_utf8(parser):
+        raw = as_cp1252(raw)
+        text = _stream(raw, parser, events)
     if (text.count(_BLOCK) != len(events.metas) or text.count(_OPEN) != len(events.mark_owners)
             or text.count(_CLOSE) != len(events.mark_owners)):
         parser, events = _parser(clean=True)  # the page's own text holds a mark
