@@ -48,9 +48,35 @@ def test_text_is_normalised() -> None:
     "<img alt=\"Acme alt\" title=\"Acme title\">",
     "<select><option>Acme option</option></select>",
     "<iframe>Acme iframe</iframe>",
+    '<span class="hidden">Acme class hidden</span>',
+    '<div class="modal d-none">Acme d-none</div>',
+    '<a class="skip-link screen-reader-text" href="#main">Acme skip</a>',
+    '<span class="sr-only">Acme screen reader</span>',
+    '<span class="visually-hidden">Acme screen reader</span>',
+    '<p class="is-hidden">Acme bulma</p>',
+    '<span id="x" class="invisible">Acme invisible</span>',
 ])
 def test_invisible_text_is_excluded(hidden: str) -> None:
     assert texts(f"<body><div>Before {hidden} after</div></body>") == ["Before after"]
+
+
+@pytest.mark.parametrize("shown", [
+    '<span class="hidden md:inline">Acme</span>',  # Tailwind: hidden on phones only
+    '<span class="d-none d-lg-inline">Acme</span>',  # Bootstrap 4/5
+    '<span class="hidden visible-lg">Acme</span>',  # Bootstrap 3
+    '<span class="overflow-hidden">Acme</span>',
+    '<span class="hidden-xs">Acme</span>',
+    '<span class="is-hidden-mobile">Acme</span>',
+    '<span class="hide-for-small-only">Acme</span>',
+])
+def test_classes_that_hide_only_on_some_screens_keep_text_visible(shown: str) -> None:
+    assert texts(f"<body><div>Before {shown} after</div></body>") == ["Before Acme after"]
+
+
+def test_a_hiding_class_on_html_or_body_does_not_hide_the_page() -> None:
+    # pages that hide themselves until a script has run ("no flash of unstyled content")
+    assert texts('<html class="hidden"><body class="hidden"><p>Acme</p></body></html>') == [
+        "Acme"]
 
 
 def test_head_content_is_not_visible_text() -> None:

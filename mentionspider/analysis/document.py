@@ -22,8 +22,8 @@ from lxml import etree
 
 from ._html import as_cp1252, invalid_utf8, to_utf8
 from .model import Anchor, LinkSpan, ParsedPage, TextBlock
-from .placement import (CLASS_SIGNALS, LANDMARK_TAGS, Region, block_placement, element_signal, main_spans,
-                        resolve_regions)
+from .placement import (CLASS_SIGNALS, HIDDEN, LANDMARK_TAGS, Region, block_placement,
+                        element_signal, main_spans, resolve_regions)
 from .text import normalize_text
 
 __all__ = ["parse_page"]
@@ -193,18 +193,22 @@ class _PageEvents:
                 names = ident if names is None else f"{names} {ident}"
             role = attrib.get("role")
             itemprop = attrib.get("itemprop")
-            if code == _IS_ROOT:
+            hidden = False
+            if code == _IS_ROOT:  # its class names say nothing (and never hide the page)
                 if tag == "html" and self.lang is None:
                     self.lang = attrib.get("lang") or attrib.get("xml:lang")
-            elif code == _IS_A:
-                pass  # a link's class names say nothing about where it sits
-            elif role is not None or itemprop is not None or code == _IS_LANDMARK:
-                if (signal := element_signal(tag, role, names, itemprop)) is not None:
-                    kind, landmark = signal
-            elif names is not None:
-                kind = CLASS_SIGNALS[names]
-            if ("hidden" in attrib or "aria-hidden" in attrib or "style" in attrib) and (
-                    _is_hidden(attrib)):
+            else:
+                if names is not None:
+                    kind = CLASS_SIGNALS[names]
+                    if kind == HIDDEN:
+                        hidden, kind = True, None
+                if code == _IS_A:
+                    kind = None  # a link's class names say nothing about where it sits
+                elif role is not None or itemprop is not None or code == _IS_LANDMARK:
+                    if (signal := element_signal(tag, role, names, itemprop)) is not None:
+                        kind, landmark = signal
+            if hidden or ("hidden" in attrib or "aria-hidden" in attrib
+                           or "style" in attrib) and _is_hidden(attrib):
                 if kind is not None:
                     region = self._open_region(kind, landmark, region)
                 self.skip, self.skip_kind, self.hidden_region = 1, _HIDDEN, region

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["CLASS_SIGNALS", "LANDMARK_TAGS", "Region", "element_signal", "class_signal", "resolve_regions",
+__all__ = ["CLASS_SIGNALS", "HIDDEN", "LANDMARK_TAGS", "Region", "element_signal", "class_signal", "resolve_regions",
            "main_spans", "block_placement"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
@@ -34,7 +34,8 @@ _EXACT: Final = {
     "footer": "footer", "colophon": "footer", "copyright": "footer", "cookie": "footer",
     "cookies": "footer", "consent": "footer", "gdpr": "footer", "legal": "footer",
     "sidebar": "sidebar", "widget": "sidebar", "widgets": "sidebar", "related": "sidebar",
-    "share": "sidebar", "sharing": "sidebar", "social": "sidebar", "newsletter": "sidebar",
+    "share": "sidebar", "sharing": "sidebar", "modal": "sidebar", "popup": "sidebar",
+    "cta": "sidebar", "social": "sidebar", "newsletter": "sidebar",
     "subscribe": "sidebar", "subscription": "sidebar", "signup": "sidebar",
     "promo": "sidebar", "recommended": "sidebar", "trending": "sidebar",
     "popular": "sidebar", "ad": "sidebar", "ads": "sidebar", "advert": "sidebar",
@@ -66,6 +67,16 @@ _VOCABULARY: Final = re.compile(
 _MAIN_CLASS: Final = re.compile(
     r"(?:article|entry|post|story|blog)[-_]?(?:body|content|text)|articlebody", re.I)
 _BOILERPLATE: Final = frozenset({"nav", "header", "footer", "sidebar"})
+#: What CLASS_SIGNALS says of an element that its class names hide.
+HIDDEN: Final = "hidden"
+# Class names that hide an element (Bootstrap, Tailwind, Bulma, Foundation, WordPress,
+# Drupal), whole tokens only: "overflow-hidden" or "hidden-xs" hide nothing...
+_HIDING: Final = frozenset({
+    "hidden", "hide", "d-none", "invisible", "is-hidden", "sr-only", "visually-hidden",
+    "screen-reader-text", "element-invisible", "show-for-sr"})
+# ...and a class that shows the element again on some screens ("hidden md:block",
+# "d-none d-lg-block", "visible-md") means it is not hidden.
+_SHOWING: Final = re.compile(r"[^:]*:|d-(?!none$)|visible-|show-for-(?!sr$)")
 _HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Inside the main content, a block with this share of link text is a list of links.
 _LINK_LIST: Final = 0.8
@@ -91,9 +102,13 @@ class Region:
 
 
 class _ClassSignals(dict[str, "str | None"]):
-    """Placement named by a class/id value, computed on first look-up and kept."""
+    """Placement named by a class/id value (or HIDDEN), computed on first look-up and kept."""
 
     def __missing__(self, value: str) -> str | None:
+        tokens = value.split()
+        if not _HIDING.isdisjoint(tokens) and not any(map(_SHOWING.match, tokens)):
+            self[value] = HIDDEN
+            return HIDDEN
         lowered = value.lower()
         if lowered != value:
             lowered = _CAMEL.sub(" ", value).lower()
@@ -114,7 +129,7 @@ CLASS_SIGNALS: Final = _ClassSignals()
 
 
 def class_signal(value: str) -> str | None:
-    """Placement named by a class/id value, or None (cached)."""
+    """Placement named by a class/id value, HIDDEN for classes that hide, or None (cached)."""
     return CLASS_SIGNALS[value]
 
 
@@ -132,8 +147,8 @@ def element_signal(tag: str, role: str | None, names: str | None,
     if itemprop and itemprop.strip().lower() == "articlebody":
         return "main", True
     if names:
-        kind = class_signal(names)
-        if kind is not None:
+        kind = CLASS_SIGNALS[names]
+        if kind is not None and kind != HIDDEN:  # hiding is the parser's business
             return kind, False
     return None
 
@@ -142,8 +157,8 @@ def resolve_regions(regions: Sequence[Region], page_chars: int,
                     main: tuple[int, int] | None = None) -> None:
     """Set ``placement`` of every region (parents come before children).
 
-    The innermost signal wins, except that a header or footer inside main
-    content is part of it, main content inside furniture stays furniture,
+    The innermost signal wins, except that a header inside main content (headline,
+    byline) is part of it, main content inside furniture stays furniture,
     everything inside comments is comments, and a
     furniture region that holds most of the page's running text is a layout
     wrapper (a ``has-sidebar`` body class), not furniture, so it is ignored.
@@ -162,7 +177,7 @@ def resolve_regions(regions: Sequence[Region], page_chars: int,
             region.placement = parent
         elif kind == "main":
             region.placement = "main" if parent is None else parent
-        elif kind in ("header", "footer") and parent == "main":
+        elif kind == "header" and parent == "main":
             region.placement = "main"
         else:
             region.placement = kind
