@@ -46,6 +46,8 @@ _TAG_CODES: Final = {
     **dict.fromkeys(BLOCK_TAGS, _IS_BLOCK), **dict.fromkeys(LANDMARK_TAGS, _IS_LANDMARK),
     **dict.fromkeys(SKIP_TAGS, _IS_SKIPPED), "html": _IS_ROOT, "body": _IS_ROOT, "a": _IS_A,
     "br": _IS_BR, "img": _IS_IMG}
+# Elements that _PageEvents._skipped_start reads inside a subtree that is not visible.
+_READ_WHEN_SKIPPED: Final = frozenset({"title", "base", "a", "img"})
 # Control characters that mark structure in the page's text stream. They are not
 # whitespace to str.split, and keep an ASCII page's text ASCII (fast to normalise).
 # A page whose own text holds them is streamed again with them removed.
@@ -174,7 +176,8 @@ class _PageEvents:
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         if self.skip:
             self.skip += 1
-            self._skipped_start(tag, attrib)
+            if tag in _READ_WHEN_SKIPPED:
+                self._skipped_start(tag, attrib)
             return
         tick = self.tick = self.tick + 1
         code = _TAG_CODES.get(tag, _IS_INLINE)
@@ -187,25 +190,26 @@ class _PageEvents:
         kind: str | None = None
         landmark = False
         if attrib:
-            names = attrib.get("class")
-            ident = attrib.get("id")
-            if ident is not None:
-                names = ident if names is None else f"{names} {ident}"
-            role = attrib.get("role")
-            itemprop = attrib.get("itemprop")
+            # (`key in attrib` first: most keys are absent, and it is cheaper than .get)
             hidden = False
             if code == _IS_ROOT:  # its class names say nothing (and never hide the page)
                 if tag == "html" and self.lang is None:
                     self.lang = attrib.get("lang") or attrib.get("xml:lang")
             else:
+                names = attrib["class"] if "class" in attrib else None
+                if "id" in attrib:
+                    ident = attrib["id"]
+                    names = ident if names is None else f"{names} {ident}"
                 if names is not None:
                     kind = CLASS_SIGNALS[names]
                     if kind == HIDDEN:
                         hidden, kind = True, None
                 if code == _IS_A:
                     kind = None  # a link's class names say nothing about where it sits
-                elif role is not None or itemprop is not None or code == _IS_LANDMARK:
-                    if (signal := element_signal(tag, role, names, itemprop)) is not None:
+                elif "role" in attrib or "itemprop" in attrib or code == _IS_LANDMARK:
+                    signal = element_signal(tag, attrib.get("role"), names,
+                                            attrib.get("itemprop"))
+                    if signal is not None:
                         kind, landmark = signal
             if hidden or ("hidden" in attrib or "aria-hidden" in attrib
                            or "style" in attrib) and _is_hidden(attrib):
