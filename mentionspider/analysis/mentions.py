@@ -57,6 +57,7 @@ _DOMAIN_END = r"(?![\w-]|\.[\w-])"  # not followed by more host name
 _AFTER_WORD_START = r"(?<!\w[\s\S])"  # after a name's first character: it began a word
 _WORD_CHAR = re.compile(r"\w")
 _PREFIX = 3  # characters of a name that str.find looks for before the regex runs
+_FIND_PREFIXES = 12  # up to this many distinct name prefixes, str.find finds candidates
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -258,25 +259,36 @@ class Matcher:
             for exact_match in self._exact.finditer(haystack):
                 found.extend(self._resolve(text, haystack, *exact_match.span()))
         else:
-            # str.find lists where a name could start; the fast regex confirms each spot
-            # case-blind, each hit is checked against its name's own rule, and if that
+            # Candidates come from str.find (a name's first characters; few names) or
+            # from the fast regex's search (many names); each is confirmed case-blind
+            # by the fast regex, checked against its name's own rule, and if that
             # fails the exact regex decides at that spot.
-            pos, fast, exact = 0, self._fast.match, self._exact.match
-            for candidate in _positions(lower, self._prefixes):
-                if candidate < pos or (m := fast(lower, candidate)) is None:
-                    continue
-                start, end = m.span()
-                hit = self._resolve(text, haystack, start, end)
-                if not hit:
-                    retry = exact(haystack, start)
-                    if retry is not None:
-                        start, end = retry.span()
-                        hit = self._resolve(text, haystack, start, end)
-                found.extend(hit)
-                pos = end if hit else start + 1
+            pos = 0
+            if len(self._prefixes) <= _FIND_PREFIXES:
+                fast = self._fast.match
+                for candidate in _positions(lower, self._prefixes):
+                    if candidate >= pos and (m := fast(lower, candidate)) is not None:
+                        pos = self._confirm(text, haystack, *m.span(), found)
+            else:
+                search = self._fast.search
+                while (m := search(lower, pos)) is not None:
+                    pos = self._confirm(text, haystack, *m.span(), found)
         if found and self._exclude is not None:
             found = self._drop_excluded(haystack, lower, found)
         return found
+
+    def _confirm(self, text: str, haystack: str, start: int, end: int,
+                 found: list[Match]) -> int:
+        """Add the match the fast regex found at ``start:end`` if a name's rule (or the
+        exact regex) accepts it; return where to look next."""
+        hit = self._resolve(text, haystack, start, end)
+        if not hit:
+            retry = self._exact.match(haystack, start) if self._exact is not None else None
+            if retry is not None:
+                start, end = retry.span()
+                hit = self._resolve(text, haystack, start, end)
+        found.extend(hit)
+        return end if hit else start + 1
 
     def _resolve(self, text: str, haystack: str, start: int, end: int) -> list[Match]:
         """The Match for ``haystack[start:end]``, or [] if no name's own rule accepts it."""
