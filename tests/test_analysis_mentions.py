@@ -204,3 +204,19 @@ def test_many_names_one_pass():
     matcher = compile_matcher(names)
     assert found(matcher, "Brand7, Brand299 and Acme; not Brand300.") == [
         "Brand7", "Brand299", "Acme"]
+
+
+def test_many_names_find_the_same_as_few():
+    # up to 12 name prefixes the matcher looks for them with str.find, above that with
+    # one regex search: both must give the same matches
+    names = [BrandName("Acme Widgets"), BrandName("AW", "sensitive"), BrandName("Widgetry")]
+    fillers = [BrandName(f"Filler{chr(97 + i)}{chr(97 + i)}x") for i in range(20)]
+    text = normalize_text("Acme Widgets’ AW range beats aw, Acme\u00a0widgets.com and "
+                          "Widgetry; acmewidgets.com and www.acmewidgets.com too. Acme Widgetsx.")
+    few = compile_matcher(names, domains=["acmewidgets.com"], exclude=["aw range"])
+    many = compile_matcher(names + fillers, domains=["acmewidgets.com"], exclude=["aw range"])
+    assert [(m.start, m.end, m.name) for m in few.find(text)] == [
+        (m.start, m.end, m.name) for m in many.find(text)]
+    # "AW range" is excluded, "aw" has the wrong case, "widgets.com" is another host
+    assert found(few, text) == ["Acme Widgets", "Widgetry", "acmewidgets.com",
+                                "www.acmewidgets.com"]
