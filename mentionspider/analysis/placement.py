@@ -1,10 +1,12 @@
 """Where on a page a block or link sits: landmarks, class vocabulary, text density.
 
-:func:`mentionspider.analysis.document.parse_page` walks the tree once and asks
-:func:`element_signal` about each element; every element that carries a signal
-opens a :class:`Region`. After the walk :func:`resolve_regions` turns the
-region tree into effective placements and :func:`main_interval` picks the part
-of the page that holds most of its running text, for content without signals.
+:func:`mentionspider.analysis.document.parse_page` streams the parser's events and
+looks each element's class/id up in :data:`CLASS_SIGNALS` (or asks
+:func:`element_signal` when it has a role, itemprop or landmark tag); every element
+that carries a signal opens a :class:`Region`. After the stream
+:func:`resolve_regions` turns the region tree into effective placements and
+:func:`main_spans` picks the part of the page that holds most of its running text,
+for content without signals.
 """
 
 from __future__ import annotations
@@ -95,9 +97,9 @@ class Region:
         self.kind = kind  # "main", "nav", ... or None for the page root
         self.landmark = landmark  # from a tag or role rather than a class name
         self.parent = parent
-        self.chars = 0  # non-link characters of the blocks inside (filled after the walk)
-        self.placement: str | None = None  # effective placement (filled after the walk)
-        self.start = 0  # position of the element's start and end (filled during the walk)
+        self.chars = 0  # non-link characters of the blocks inside (filled after the stream)
+        self.placement: str | None = None  # effective placement (filled after the stream)
+        self.start = 0  # position of the element's start and end (filled during the stream)
         self.end = 0
 
 
