@@ -205,3 +205,25 @@ def test_page_without_semantic_markup_uses_text_density() -> None:
 ])
 def test_class_vocabulary(value: str, placement: str | None) -> None:
     assert class_signal(value) == placement
+
+
+def test_marked_article_beats_a_denser_unmarked_list_of_teasers() -> None:
+    teaser = ("<li><a href='/n{0}'>Headline number {0} about the news</a> NEW DELHI: a summary "
+              "of story {0}, with details, names, places, and more details, that runs on for "
+              "a good while, as news summaries do, before it ends.</li>")
+    story = ("<p>Acme Widgets said on Monday, in a short statement, that its new trowel "
+             "would ship in March.</p>"
+             "<p>The company, based in Leeds, makes garden tools, forks, hoes and rakes.</p>"
+             "<p>Its chief executive said demand, which fell last year, had recovered.</p>"
+             "<p>Shares rose, then fell, and closed the day slightly higher.</p>"
+             "<p>Analysts, who had expected a delay, said the launch was on time.</p>"
+             "<p>The trowel, its first new product in years, will cost 25 pounds.</p>"
+             "<p>Rivals, including Globex, have not announced anything similar.</p>")
+    html = (f"<body><div class='breaking'><ul>{''.join(teaser.format(i) for i in range(10))}"
+            f"</ul></div><article>{story}</article></body>")
+    result = placements(html)
+    assert result["Shares rose, then fell, and closed the day slightly higher."] == "main"
+    assert {result[t] for t in result if t.startswith("Headline number")} == {"header"}
+    # without the <article> the list is the densest text and would be the content
+    unmarked = placements(html.replace("article>", "div>"))
+    assert unmarked["Shares rose, then fell, and closed the day slightly higher."] == "footer"

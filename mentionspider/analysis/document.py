@@ -29,6 +29,8 @@ __all__ = ["parse_page"]
 _MARKS: Final = re.compile(f"([{OPEN}{CLOSE}])")
 _URL_WHITESPACE: Final = re.compile(r"[\t\n\r]")
 _LANG: Final = re.compile(r"[A-Za-z]{1,8}")
+#: Running text the regions marked as main content need to be searched on their own.
+_MARKED_MAIN: Final = 300
 
 
 class _Resolver:
@@ -223,7 +225,17 @@ def _place(page: ParsedPage, events: PageEvents,
     candidates = [(meta[1], len(text), linked, text.count(","), meta[3], meta[4], meta[5])
                   for text, _links, linked, meta, _seg in blocks
                   if meta[0].placement is None or meta[0].placement == "main"]
-    spans = main_spans(candidates, events.elements)
+    # Markup beats density: when the regions marked as main content (<main>, <article>,
+    # articleBody, entry-content...) hold real running text, the densest part of the
+    # page is looked for among them only, not in an unmarked list of teasers next to them.
+    marked = [(meta[1], len(text), linked, text.count(","), meta[3], meta[4], meta[5])
+              for text, _links, linked, meta, _seg in blocks
+              if meta[0].placement == "main" and 2 * linked < len(text)]
+    spans = []
+    if sum(chars - linked for _pos, chars, linked, *_rest in marked) >= _MARKED_MAIN:
+        spans = main_spans(marked, events.elements)
+    if not spans:
+        spans = main_spans(candidates, events.elements)
     if spans:
         resolve_regions(regions, page_chars, spans[0])
     by_seg: dict[int, str] = {}
