@@ -202,6 +202,10 @@ def test_page_without_semantic_markup_uses_text_density() -> None:
     ("ad-slot", "sidebar"), ("address", None), ("national", None), ("footnote", None),
     ("entry-content", "main"), ("comment-navigation", "comments"), ("header-menu", "nav"),
     ("RightRailContainer", "sidebar"), ("", None),
+    # Elementor wraps all content, article text included, in "elementor-widget..."
+    ("elementor-widget elementor-widget-text-editor", None),
+    ("elementor-widget-container", None), ("elementor-widget elementor-widget-nav-menu", "nav"),
+    ("elementor-location-footer", "footer"),
 ])
 def test_class_vocabulary(value: str, placement: str | None) -> None:
     assert class_signal(value) == placement

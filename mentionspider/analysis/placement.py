@@ -114,6 +114,11 @@ class _ClassSignals(dict[str, "str | None"]):
         lowered = value.lower()
         if lowered != value:
             lowered = _CAMEL.sub(" ", value).lower()
+        if "elementor-widget" in lowered:
+            # Elementor wraps every block of a page, text included, in
+            # "elementor-widget(-container)": that "widget" says nothing; the words
+            # after it still do ("elementor-widget-nav-menu")
+            lowered = lowered.replace("elementor-widget", "elementor")
         found = {_EXACT.get(word) or _PREFIX_KIND[prefix]
                  for prefix, word in _VOCABULARY.findall(lowered)}
         result: str | None = next((kind for kind in _PRIORITY if kind in found), None)
