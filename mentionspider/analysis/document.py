@@ -173,8 +173,8 @@ def parse_page(html: bytes | str, url: str, encoding: str | None = None) -> Pars
         raw = raw.replace(b"\x00", b"")
     if not raw.strip():
         return ParsedPage(url=url, base_url=url, title="", lang=None)
-    text, events, not_utf8 = stream(raw)
-    if not_utf8 and not valid:  # undeclared, and not UTF-8 after all
+    text, events, not_utf8 = stream(raw, check_utf8=not valid)
+    if not_utf8:  # undeclared, and not UTF-8 after all
         text, events, _ = stream(as_cp1252(raw))
     base_url = url
     if events.base is not None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from mentionspider.analysis.language import detect_language
 from mentionspider.analysis.mentions import Matcher, compile_matcher

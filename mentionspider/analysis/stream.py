@@ -308,25 +308,26 @@ def _parser(clean: bool) -> tuple[etree.HTMLParser, PageEvents]:
     return pair
 
 
-def _run(raw: bytes, clean: bool) -> tuple[str, PageEvents, bool]:
+def _run(raw: bytes, clean: bool, check_utf8: bool) -> tuple[str, PageEvents, bool]:
     parser, events = _parser(clean)
     events.reset()
     try:
         etree.fromstring(raw, parser)
     except etree.LxmlError:
         events.close()  # keep what was streamed before the error
-    return "".join(events.parts), events, invalid_utf8(parser)
+    return "".join(events.parts), events, check_utf8 and invalid_utf8(parser)
 
 
-def stream(raw: bytes) -> tuple[str, PageEvents, bool]:
+def stream(raw: bytes, check_utf8: bool = False) -> tuple[str, PageEvents, bool]:
     """Stream the UTF-8 bytes of a page through this thread's parser.
 
     Returns the page's text stream, the events (valid until the next call in this
-    thread; ``reset()`` them when done) and whether the parser met bytes that are
-    not UTF-8 (it replaced them with U+FFFD).
+    thread; ``reset()`` them when done) and, with ``check_utf8``, whether the parser
+    met bytes that are not UTF-8 (it replaced them with U+FFFD).
     """
-    text, events, not_utf8 = _run(raw, clean=False)
+    text, events, not_utf8 = _run(raw, False, check_utf8)
     if (text.count(BLOCK) != len(events.metas) or text.count(OPEN) != len(events.mark_owners)
             or text.count(CLOSE) != len(events.mark_owners)):
-        text, events, not_utf8 = _run(raw, clean=True)  # the page's own text holds a mark
+        # the page's own text holds a mark
+        text, events, not_utf8 = _run(raw, True, check_utf8)
     return text, events, not_utf8
