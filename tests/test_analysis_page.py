@@ -115,3 +115,32 @@ def test_language_from_html_lang_else_from_text() -> None:
              "merken die we in jaren hebben gezien, maar de prijs is niet voor iedereen.</p>")
     assert analyse(page(dutch, lang="")).lang == "nl"
     assert analyse(page("<p>widgets widgets</p>", lang="")).keywords == ["widgets"]
+
+
+@pytest.mark.parametrize("href", [
+    "https://go.skimresources.com/?id=1X2&xs=1&url=https%3A%2F%2Fwww.acmewidgets.com%2Ftrowel",
+    "https://www.awin1.com/cread.php?awinmid=123&awinaffid=9&p=https://acmewidgets.com/trowel",
+    "https://prf.hn/click/camref:1l3/destination:https%253A%252F%252Fshop.acmewidgets.com%252F",
+    "https://www.google.com/url?q=https://acmewidgets.com/&sa=D",
+])
+def test_a_link_through_an_affiliate_or_tracking_redirect_is_a_brand_link(href: str) -> None:
+    result = analyse(page(f"<p>We love Acme Widgets: <a rel='sponsored nofollow' href='{href}'>"
+                          "buy one</a>.</p>"))
+    assert result.brand_link_rels == ["nofollow sponsored"] and result.nofollow_only
+    assert [link.url for link in result.outlinks] == [href]  # still checked as it is
+
+
+@pytest.mark.parametrize("href", [
+    "https://web.archive.org/web/2020/https://acmewidgets.com/",  # an archived copy
+    "https://twitter.com/intent/tweet?url=https%3A%2F%2Fblog.example%2Fpost%2F",  # share
+    "https://example.net/?next=https://acmewidgets.com.evil.example/",  # a lookalike
+])
+def test_urls_carried_elsewhere_do_not_make_a_brand_link(href: str) -> None:
+    result = analyse(page(f"<p>We love Acme Widgets: <a href='{href}'>x</a>.</p>"))
+    assert result.brand_link_rels == [] and not result.linked
+
+
+def test_a_competitor_affiliate_link_is_a_competitor_link() -> None:
+    href = "https://go.skimresources.com/?url=https%3A%2F%2Fglobex.com%2Fgadget"
+    result = analyse(page(f"<p>A gadget <a href='{href}'>on sale</a>.</p>"))
+    assert result.competitor_links == ["globex.com"]

@@ -18,7 +18,7 @@ from mentionspider.analysis.mentions import Matcher, compile_matcher
 from mentionspider.analysis.model import (PLACEMENTS, Anchor, BrandName, Match, ParsedPage,
                                           TextBlock)
 from mentionspider.analysis.snippet import snippet
-from mentionspider.analysis.urls import host_in_domains, host_of, registered_domain
+from mentionspider.analysis.urls import carried_hosts, host_in_domains, host_of, registered_domain
 
 __all__ = ["FoundMention", "OutLink", "PageAnalysis", "PageAnalyser", "NOFOLLOW_RELS"]
 
@@ -149,6 +149,12 @@ class PageAnalyser:
             else:
                 brand, competitor, site = self._host(host_of(url))
             rel = " ".join(sorted(anchor.rel)) if anchor.rel else ""
+            if not brand and competitor is None and site != page_site:
+                # through an affiliate or tracking redirect?
+                for carried in carried_hosts(url):
+                    carried_brand, carried_competitor, _site = self._host(carried)
+                    brand = brand or carried_brand
+                    competitor = competitor or carried_competitor
             if brand:
                 result.brand_link_rels.append(rel)
             if competitor is not None:

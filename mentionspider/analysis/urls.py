@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import tldextract
 
 __all__ = ["host_of", "normalize_host", "registered_domain", "site_of", "host_in_domains", "canonical_url",
-           "is_http_url"]
+           "is_http_url", "carried_hosts"]
 
 # Built from the public suffix list that ships with tldextract: never goes online.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -94,3 +94,29 @@ def canonical_url(url: str) -> str:
     if parts.username:
         host = f"{parts.username}{':' + parts.password if parts.password else ''}@{host}"
     return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
+
+
+_ARCHIVES = frozenset({"archive.org", "archive.ph", "archive.today", "archive.is"})
+_CARRIED = re.compile(r"https?://([^/?#&:;,\s\"'<>]+)", re.I)
+
+
+def carried_hosts(url: str) -> list[str]:
+    """Hosts of the web addresses a URL carries in its path or query, lower-cased.
+
+    Affiliate and tracking redirects take the destination as a parameter,
+    percent-encoded once or twice (``go.skimresources.com/?url=https%3A%2F%2Fshop.com``,
+    ``awin1.com/cread.php?...&p=https://shop.com/x``, ``prf.hn/click/.../destination:...``):
+    a link through one of them is a link to that destination. An archived copy
+    (``web.archive.org/web/2020/https://shop.com/``) is not: it carries nothing.
+    """
+    start = url.find("://")
+    rest = url[start + 3:] if start >= 0 else url
+    if "http" not in rest and "HTTP" not in rest:
+        return []
+    if registered_domain(host_of(url)) in _ARCHIVES:
+        return []
+    for _ in range(2):
+        if "%" not in rest:
+            break
+        rest = unquote(rest)
+    return [host.lower().rstrip(".") for host in _CARRIED.findall(rest)]
