@@ -144,3 +144,9 @@ def test_a_competitor_affiliate_link_is_a_competitor_link() -> None:
     href = "https://go.skimresources.com/?url=https%3A%2F%2Fglobex.com%2Fgadget"
     result = analyse(page(f"<p>A gadget <a href='{href}'>on sale</a>.</p>"))
     assert result.competitor_links == ["globex.com"]
+
+
+def test_a_mention_that_is_itself_an_affiliate_link_is_in_a_link() -> None:
+    href = "https://go.skimresources.com/?url=https%3A%2F%2Facmewidgets.com%2F"
+    result = analyse(page(f"<p>Buy from <a href='{href}'>Acme Widgets</a> today.</p>"))
+    assert [m.in_link for m in result.mentions] == [True] and result.linked

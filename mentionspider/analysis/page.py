@@ -176,10 +176,8 @@ class PageAnalyser:
             index = bisect_right(starts, match.start) - 1
             block = blocks[index]
             start, end = match.start - starts[index], match.end - starts[index]
-            in_link = any(
-                span.start < end and start < span.end
-                and host_in_domains(host_of(span.url), domains)
-                for span in block.links)
+            in_link = any(span.start < end and start < span.end and _leads_to(span.url, domains)
+                          for span in block.links)
             found.append(FoundMention(match.name, match.matched, block.placement,
                                       snippet(block.text, start, end), in_link, index))
         return found
@@ -200,3 +198,9 @@ def _starts_a_word(text: str, word: str) -> bool:
             return True
         at = text.find(word, at + 1)
     return False
+
+
+def _leads_to(url: str, domains: tuple[str, ...]) -> bool:
+    """``url`` is on one of ``domains``, or carries an address on one (a redirect)."""
+    return host_in_domains(host_of(url), domains) is not None or any(
+        host_in_domains(host, domains) is not None for host in carried_hosts(url))
