@@ -1,11 +1,10 @@
 """Parse an HTML page once into visible text blocks and anchors, each with a placement.
 
 No tree is built: :class:`~.stream.PageEvents` is an lxml parser *target*, so
-libxml2's start/end/data events stream straight into the page's text. The visible text of
-the whole page goes into one string, with a separator where a block-level
-element starts or ends and marks where a link starts and ends; it is
-normalised once (:func:`~.text.normalize_text`'s rules) and cut into blocks
-afterwards. Placement signals are collected as :class:`~.placement.Region`
+libxml2's start/end/data events stream straight into the page's text. The visible
+text of the whole page goes into one string, with a separator where a block-level
+element starts or ends and marks where a link starts and ends; it is normalised
+once (:func:`~.text.normalize_text`'s rules) and cut into blocks afterwards. Placement signals are collected as :class:`~.placement.Region`
 objects during the stream and resolved at the end (see
 :mod:`mentionspider.analysis.placement`).
 """
@@ -13,8 +12,8 @@ objects during the stream and resolved at the end (see
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Final
 from urllib.parse import urljoin, urlsplit
 
@@ -222,15 +221,18 @@ def _place(page: ParsedPage, events: PageEvents,
             region.parent.chars += region.chars
     page_chars = regions[0].chars
     resolve_regions(regions, page_chars)
-    candidates = [(meta[1], len(text), linked, text.count(","), meta[3], meta[4], meta[5])
-                  for text, _links, linked, meta, _seg in blocks
-                  if meta[0].placement is None or meta[0].placement == "main"]
     # Markup beats density: when the regions marked as main content (<main>, <article>,
     # articleBody, entry-content...) hold real running text, the densest part of the
     # page is looked for among them only, not in an unmarked list of teasers next to them.
-    marked = [(meta[1], len(text), linked, text.count(","), meta[3], meta[4], meta[5])
-              for text, _links, linked, meta, _seg in blocks
-              if meta[0].placement == "main" and 2 * linked < len(text)]
+    candidates: list[tuple[int, int, int, int, int, int, int]] = []
+    marked: list[tuple[int, int, int, int, int, int, int]] = []
+    for text, _links, linked, meta, _seg in blocks:
+        placement = meta[0].placement
+        if placement is None or placement == "main":
+            candidate = (meta[1], len(text), linked, text.count(","), meta[3], meta[4], meta[5])
+            candidates.append(candidate)
+            if placement == "main" and 2 * linked < len(text):
+                marked.append(candidate)
     spans = []
     if sum(chars - linked for _pos, chars, linked, *_rest in marked) >= _MARKED_MAIN:
         spans = main_spans(marked, events.elements)
