@@ -126,6 +126,10 @@ class PageEvents:
     # -- parser target interface --------------------------------------------------
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
+        """An element starts: skip it if it is invisible; open its region if its tag,
+        role or class names signal one; end the running block if it is block-level;
+        open a link mark for an ``<a href>``. (The hottest code of a sweep: one call
+        per element of every page, hence one long method.)"""
         if self.skip:
             self.skip += 1
             if tag in _READ_WHEN_SKIPPED:
@@ -184,8 +188,8 @@ class PageEvents:
                 href = attrib.get("href")
                 if href is not None and not href.strip()[:11].lower().startswith(
                         NOT_URL_SCHEMES):
-                    link = self.link = StreamedLink(href, attrib.get("rel"), region, 2 * tick - 1,
-                                             len(self.metas))
+                    link = self.link = StreamedLink(href, attrib.get("rel"), region,
+                                                    2 * tick - 1, len(self.metas))
                     self.links.append(link)
                     self.mark_owners.append(link)
                     self.parts.append(OPEN)
