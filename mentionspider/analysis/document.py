@@ -96,15 +96,9 @@ def _spans(text: str, owners: Iterator[StreamedLink]) -> tuple[str, tuple[LinkSp
         if text.endswith(" "):
             text = text[:-1]
         link = next(owners, None)
-        start, end = len(before), min(len(before) + len(inside), len(text))
-        if start < end and text[start] == " ":
-            start += 1
-        if start < end and text[end - 1] == " ":
-            end -= 1
-        if link is None or link.url is None or start >= end:
-            return text, (), 0
-        link.parts.append(text[start:end])
-        return text, (LinkSpan(start, end, link.url),), end - start
+        if link is not None:
+            found.append((len(before), len(before) + len(inside), link))
+        return _found_spans(text, found)
     out: list[str] = []
     size = 0
     stack: list[tuple[int, StreamedLink]] = []

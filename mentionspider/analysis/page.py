@@ -7,11 +7,11 @@ then turns each :class:`~mentionspider.analysis.model.ParsedPage` into a
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from urllib.parse import urlsplit
 
 from mentionspider.analysis.language import detect_language
 from mentionspider.analysis.mentions import Matcher, compile_matcher
@@ -22,7 +22,6 @@ from mentionspider.analysis.urls import carried_hosts, host_in_domains, host_of,
 
 __all__ = ["FoundMention", "OutLink", "PageAnalysis", "PageAnalyser", "NOFOLLOW_RELS"]
 
-_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\[]+")
 _AFTER_ORIGIN = frozenset(("", "/", "?", "#"))
 #: rel tokens that stop a link from passing authority.
 NOFOLLOW_RELS = frozenset({"nofollow", "sponsored", "ugc"})
@@ -139,8 +138,11 @@ class PageAnalyser:
         page_host = self._host(host_of(page_url))
         page_site = page_host[2]
         # most links are on the page's own origin ("https://host"): no need to parse them
-        origin = _ORIGIN.match(page_url)
-        prefix = origin.group(0) if origin else "\x00"
+        try:
+            parts = urlsplit(page_url)
+            prefix = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "\x00"
+        except ValueError:
+            prefix = "\x00"
         size = len(prefix)
         for anchor in anchors:
             url = anchor.url

@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["CLASS_SIGNALS", "HIDDEN", "LANDMARK_TAGS", "Region", "element_signal", "class_signal", "resolve_regions",
-           "main_spans", "block_placement"]
+__all__ = ["CLASS_SIGNALS", "HIDDEN", "LANDMARK_TAGS", "Region", "element_signal",
+           "class_signal", "resolve_regions", "main_spans", "block_placement"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",

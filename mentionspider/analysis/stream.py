@@ -53,7 +53,6 @@ _NO_MARKS: Final = dict.fromkeys(map(ord, OPEN + CLOSE + BLOCK))
 _HIDDEN_STYLE: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: href schemes that never lead to a page.
 NOT_URL_SCHEMES: Final = ("javascript:", "mailto:", "tel:", "data:")
-_HIDDEN: Final = "hidden"  # the kind of a skipped subtree whose links still count
 
 
 def _is_hidden(attrib: dict[str, str]) -> bool:
@@ -115,7 +114,7 @@ class PageEvents:
         self.link: StreamedLink | None = None  # the link being streamed, if any
         self.elements: dict[int, tuple[int, int]] = {}  # block element id -> (end, parent id)
         self.skip = 0  # depth inside a subtree that is not visible text
-        self.skip_kind = ""  # tag of that subtree's root, or _HIDDEN
+        self.skip_kind = ""  # tag of that subtree's root, or HIDDEN (its links still count)
         self.hidden_region = self.top  # region of the hidden subtree being skipped
         self.hidden_link: StreamedLink | None = None  # the link being read in a hidden subtree
         self.capture: list[str] | None = None  # where text of a skipped subtree goes
@@ -171,7 +170,7 @@ class PageEvents:
                            or "style" in attrib) and _is_hidden(attrib):
                 if kind is not None:
                     region = self._open_region(kind, landmark, region)
-                self.skip, self.skip_kind, self.hidden_region = 1, _HIDDEN, region
+                self.skip, self.skip_kind, self.hidden_region = 1, HIDDEN, region
                 self._skipped_start(tag, attrib)
                 return
         elif code == _IS_LANDMARK:
@@ -257,7 +256,7 @@ class PageEvents:
         elif tag == "a":
             # links in a hidden subtree still count; their text is read for the anchor
             href = attrib.get("href")
-            if self.skip_kind == _HIDDEN and href is not None:
+            if self.skip_kind == HIDDEN and href is not None:
                 link = StreamedLink(href, attrib.get("rel"), self.hidden_region, 2 * self.tick - 1, -1)
                 self.links.append(link)
                 self.capture = link.parts

@@ -50,4 +50,4 @@ def normalize_text(text: str) -> str:
         normal = unicodedata.normalize("NFKC", text)
         if normal is not text:  # NFKC can yield characters _PLAIN maps (U+FE58 -> U+2014)
             text = _plain(normal)
-    return " ".join(text.split())
+    return collapse_whitespace(text)
