@@ -263,22 +263,39 @@ class Store:
     # --- opportunities ----------------------------------------------------------------
     def upsert_opportunities(self, run_id: int, opportunities: Sequence[Opportunity], *,
                              now: str | None = None) -> int:
-        """Insert or refresh opportunities, keeping first sighting and outreach state."""
+        """Insert or refresh opportunities, keeping first sighting and outreach state.
+
+        New rows get their first sighting and the state ``new``; a known row has only
+        what the crawl observes rewritten (the opportunity's own fields, ``last_seen``,
+        ``last_run``, ``active``), so its ``state``,
+        ``note``, ``first_seen``, ``first_run`` and ``state_changed_at`` are never
+        touched, whatever else the batch holds. (One ``upsert_all`` over a batch that
+        mixed new and known rows once wrote NULL into those columns of the known ones.)
+        """
         if not opportunities:
             return 0
         now = now or utcnow()
+        opportunities = list({o.id: o for o in opportunities}.values())  # last one wins
         ids = [o.id for o in opportunities]
         marks = ",".join("?" * len(ids))
         known = {row[0] for row in self.db.execute(
             f"SELECT id FROM opportunities WHERE id IN ({marks})", ids)}
-        rows = []
+        fresh, seen = [], []
         for opportunity in opportunities:
             row = {**opportunity.as_row(), "last_seen": now, "last_run": run_id, "active": 1}
-            if opportunity.id not in known:
-                row.update(first_seen=now, first_run=run_id, state="new", state_changed_at=now)
-            rows.append(row)
-        self.db.table("opportunities").upsert_all(rows, pk="id")
-        return len(opportunities) - len(known)
+            if opportunity.id in known:
+                seen.append(row)
+            else:
+                fresh.append({**row, "first_seen": now, "first_run": run_id, "state": "new",
+                              "state_changed_at": now})
+        if fresh:
+            self.db.table("opportunities").insert_all(fresh, pk="id", replace=False)
+        if seen:
+            columns = [c for c in seen[0] if c != "id"]
+            assignments = ", ".join(f"{c} = :{c}" for c in columns)
+            self.db.conn.executemany(
+                f"UPDATE opportunities SET {assignments} WHERE id = :id", seen)
+        return len(fresh)
 
     def ranked_opportunities(self, campaign: str | None = None, *,
                              kinds: Sequence[str] = (), include_inactive: bool = False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,3 +87,33 @@ def test_a_run_left_running_is_marked_interrupted_by_the_next(tmp_path: Path) ->
     second = store.start_run("acme", {})
     assert [(r["id"], r["status"]) for r in store.runs("acme")] == [
         (first, "interrupted"), (second, "running")]
+
+
+def test_a_batch_mixing_new_and_known_rows_keeps_every_known_state(tmp_path: Path) -> None:
+    """One dead link marked contacted, a second dead link added, swept again: the
+    first row keeps its state, note and first sighting (#8)."""
+    def dead(target: str) -> Any:
+        return broken_link_opportunity("acme", {
+            "page_url": PAGE, "target_url": target, "anchor_text": "a link", "rel": "",
+            "placement": "main", "page_title": "A post", "keywords": "", "status": "404",
+            "evidence": "404", "linking_pages": 1, "linking_sites": 1})
+
+    store = Store(tmp_path / "s.db")
+    first = dead("http://dead.example/a")
+    run1 = store.start_run("acme", {})
+    store.save_pages(run1, [page_item(outlinks=("http://dead.example/a",))])
+    assert store.settle_broken_links("acme", run1, [first]) == 1
+    store.set_state(first.id, "contacted", "emailed")
+    before = store.db["opportunities"].get(first.id)
+
+    second = dead("http://dead.example/b")
+    run2 = store.start_run("acme", {})
+    store.save_pages(run2, [page_item(outlinks=("http://dead.example/a", "http://dead.example/b"))])
+    assert store.settle_broken_links("acme", run2, [second, first, first]) == 1
+    after = store.db["opportunities"].get(first.id)
+    for column in ("state", "note", "first_seen", "first_run", "state_changed_at"):
+        assert after[column] == before[column], column
+    assert (after["state"], after["note"], after["first_run"], after["last_run"]) == (
+        "contacted", "emailed", run1, run2)
+    new = store.db["opportunities"].get(second.id)
+    assert (new["state"], new["first_run"], new["active"]) == ("new", run2, 1)
