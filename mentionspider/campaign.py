@@ -34,11 +34,22 @@ The file format (keys marked * are required)::
     concurrency_per_host = 2
     delay = 0.5                        # seconds between checks to one host
     obey_robots = true                 # a robots-disallowed target is blocked_by_robots
+
+Numbers must be finite and within :data:`LIMITS` (``delay = inf`` or ``ttl_hours =
+nan`` are errors, not runs that never end). URLs are parsed the way the crawler parses
+them (:func:`~mentionspider.analysis.urls.malformed_reason`). The campaign file and the
+seeds file are read only when they are regular files of at most :data:`MAX_CAMPAIGN_BYTES`
+and :data:`MAX_SEEDS_BYTES` (not ``/dev/zero``, not a FIFO), and every value quoted in
+an error is cut to :data:`_SHOWN` characters.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,12 +58,35 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mentionspider.analysis.model import BrandName
+from mentionspider.analysis.urls import MALFORMED_REASONS, malformed_reason
 
-__all__ = ["Campaign", "CampaignError", "CrawlConfig", "LinkCheckConfig", "load_campaign",
-           "parse_campaign"]
+__all__ = ["Campaign", "CampaignError", "CrawlConfig", "LinkCheckConfig", "LIMITS",
+           "MAX_CAMPAIGN_BYTES", "MAX_SEEDS", "MAX_SEEDS_BYTES", "load_campaign", "parse_campaign",
+           "read_regular_file", "url_problem"]
 
 MATCH_MODES = ("insensitive", "sensitive", "with-cue")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: (smallest, largest) value of each number; anything outside is an error.
+LIMITS: dict[str, tuple[float, float]] = {
+    "crawl.max_depth": (0, 100),
+    "crawl.max_pages_per_site": (1, 10_000_000),
+    "crawl.delay": (0, 600),                  # seconds
+    "crawl.concurrency_per_site": (1, 100),
+    "linkcheck.ttl_hours": (0, 24 * 366),     # at most a year
+    "linkcheck.concurrency_per_host": (1, 100),
+    "linkcheck.delay": (0, 600),              # seconds
+}
+#: Largest campaign file read, in bytes.
+MAX_CAMPAIGN_BYTES = 1024 * 1024
+#: Largest seeds file read, in bytes, and most seed URLs a campaign may list.
+MAX_SEEDS_BYTES = 64 * 1024 * 1024
+MAX_SEEDS = 1_000_000
+#: Longest seed or contact URL (Scrapy's URLLENGTH_LIMIT drops longer requests).
+MAX_URL_LENGTH = 2083
+#: Longest brand, competitor or exclude phrase.
+MAX_NAME_LENGTH = 200
+#: Characters of a bad value quoted in an error line.
+_SHOWN = 80
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 
 
@@ -60,6 +94,8 @@ class CampaignError(ValueError):
     """A campaign file is missing, unreadable or invalid."""
 
     def __init__(self, path: str | Path, key: str, problem: str) -> None:
+        if len(problem) > 300:
+            problem = problem[:299] + "…"
         self.path, self.key, self.problem = str(path), key, problem
         super().__init__(f"{path}: {key}: {problem}" if key else f"{path}: {problem}")
 
@@ -108,12 +144,46 @@ class Campaign:
             "competitors": {"names": [n.text for n in self.competitor_names],
                             "domains": list(self.competitor_domains)},
             "keywords": list(self.keywords),
-            "seeds": list(self.crawl.seeds),
+            # A long seed list is not copied into every row: its size and digest say
+            # whether it changed; the first seeds say what it is.
+            "seed_count": len(self.crawl.seeds),
+            "seeds_sha256": hashlib.sha256("\n".join(self.crawl.seeds).encode()).hexdigest(),
+            "seeds": list(self.crawl.seeds[:_STORED_SEEDS]),
             "source": self.source,
         }
 
 
+#: Seeds stored with each run's campaign row (all of them when there are no more).
+_STORED_SEEDS = 100
+
+
 # --- validation helpers ----------------------------------------------------------------
+
+def _show(value: Any) -> str:
+    """``repr(value)``, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[:_SHOWN - 1] + "…"
+
+
+def read_regular_file(path: str | Path, limit: int) -> bytes:
+    """The bytes of ``path``; OSError (with a readable ``strerror``) unless it is a regular
+    file of at most ``limit`` bytes. Never blocks on a FIFO, never reads a device."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except ValueError as exc:  # an embedded NUL byte
+        raise OSError(0, str(exc)) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "not a regular file")
+        data = os.read(fd, limit + 1)
+        while len(data) <= limit and (chunk := os.read(fd, limit + 1 - len(data))):
+            data += chunk
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(0, f"larger than {limit:,} bytes")
+    return data
+
 
 def _type_name(value: Any) -> str:
     return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
@@ -144,15 +214,20 @@ class _Section:
         value = self.table[key]
         ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            ok, value = True, float(value)
+            ok, value = True, (float(value) if abs(value) < 2 ** 63 else math.inf)
         if not ok:
-            raise self.fail(key, f"expected {_type_name(kind())}, got {value!r}")
+            raise self.fail(key, f"expected {_type_name(kind())}, got {_show(value)}")
         return value
 
-    def number(self, key: str, kind: type, default: Any, minimum: float) -> Any:
+    def number(self, key: str, kind: type, default: Any) -> Any:
         value = self.get(key, kind, default)
-        if value < minimum:
-            raise self.fail(key, f"must be at least {minimum:g}, got {value!r}")
+        low, high = LIMITS[self.prefix + key]
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(key, f"must be a finite number, got {value!r}")
+        if value < low:
+            raise self.fail(key, f"must be at least {low:g}, got {_show(value)}")
+        if value > high:
+            raise self.fail(key, f"must be at most {high:g}, got {_show(value)}")
         return value
 
     def strings(self, key: str, *, required: bool = False,
@@ -161,7 +236,7 @@ class _Section:
         out = []
         for i, value in enumerate(values):
             if not isinstance(value, str) or not value.strip():
-                raise self.fail(f"{key}[{i}]", f"expected a non-empty string, got {value!r}")
+                raise self.fail(f"{key}[{i}]", f"expected a non-empty string, got {_show(value)}")
             value = value.strip()
             problem = check(value) if check else None
             if problem:
@@ -175,21 +250,31 @@ class _Section:
 def _domain_problem(value: str) -> str | None:
     host = value.lower().rstrip(".")
     if host.startswith(("http://", "https://")) or "/" in host:
-        return f"expected a bare domain like acmewidgets.com, got {value!r}"
-    return None if _DOMAIN_RE.match(host) else f"not a valid domain name: {value!r}"
+        return f"expected a bare domain like acmewidgets.com, got {_show(value)}"
+    return None if _DOMAIN_RE.match(host) else f"not a valid domain name: {_show(value)}"
+
+
+def _phrase_problem(value: str) -> str | None:
+    if len(value) > MAX_NAME_LENGTH:
+        return f"longer than {MAX_NAME_LENGTH} characters: {_show(value)}"
+    return None
 
 
 def url_problem(value: str) -> str | None:
-    """Why ``value`` is not a crawlable absolute http(s) URL, or None."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https"):
-        return f"expected an http(s) URL, got {value!r}"
-    if not parts.hostname or " " in value:
-        return f"not a valid URL: {value!r}"
-    try:
-        parts.port
-    except ValueError:
-        return f"bad port in URL: {value!r}"
+    """Why ``value`` is not a crawlable absolute http(s) URL, or None.
+
+    The same test the crawler applies to every link
+    (:func:`~mentionspider.analysis.urls.malformed_reason`), plus a length limit.
+    """
+    if len(value) > MAX_URL_LENGTH:
+        return f"URL longer than {MAX_URL_LENGTH} characters: {_show(value)}"
+    reason = malformed_reason(value)
+    if reason == "scheme":
+        return f"expected an http(s) URL, got {_show(value)}"
+    if reason is None and " " in urlsplit(value).netloc:
+        reason = "bad_host"
+    if reason is not None:
+        return f"{MALFORMED_REASONS[reason]} in URL: {_show(value)}"
     return None
 
 
@@ -201,18 +286,23 @@ def _brand_names(section: _Section, key: str, *, required: bool) -> tuple[BrandN
         if isinstance(value, str):
             if not value.strip():
                 raise section.fail(where, "expected a non-empty string")
+            if problem := _phrase_problem(value.strip()):
+                raise section.fail(where, problem)
             names.append(BrandName(value.strip()))
         elif isinstance(value, dict):
             entry = _Section(section.path, f"{section.prefix}{where}.", value, {"name", "match"})
             text = entry.get("name", str, required=True).strip()
             if not text:
                 raise entry.fail("name", "expected a non-empty string")
+            if problem := _phrase_problem(text):
+                raise entry.fail("name", problem)
             mode = entry.get("match", str, "insensitive")
             if mode not in MATCH_MODES:
-                raise entry.fail("match", f"expected one of {', '.join(MATCH_MODES)}, got {mode!r}")
+                raise entry.fail("match",
+                                 f"expected one of {', '.join(MATCH_MODES)}, got {_show(mode)}")
             names.append(BrandName(text, mode))
         else:
-            raise section.fail(where, f"expected a string or a table, got {value!r}")
+            raise section.fail(where, f"expected a string or a table, got {_show(value)}")
     if required and not names:
         raise section.fail(key, "must list at least one value")
     return tuple(names)
@@ -222,22 +312,27 @@ def _seeds(path: Path, crawl: _Section) -> tuple[str, ...]:
     seeds = list(crawl.strings("seeds", check=url_problem))
     seeds_file = crawl.get("seeds_file", str)
     if seeds_file is not None:
-        file = (path.parent / seeds_file)
+        shown = _show(seeds_file)[1:-1]
         try:
-            lines = file.read_text(encoding="utf-8").splitlines()
+            text = read_regular_file(path.parent / seeds_file, MAX_SEEDS_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise crawl.fail("seeds_file", f"cannot read {seeds_file}: {reason}") from None
-        for number, line in enumerate(lines, 1):
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else (
+                "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else str(exc))
+            raise crawl.fail("seeds_file", f"cannot read {shown}: {reason}") from None
+        for number, line in enumerate(text.splitlines(), 1):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
             problem = url_problem(line)
             if problem:
-                raise crawl.fail("seeds_file", f"{seeds_file} line {number}: {problem}")
+                raise crawl.fail("seeds_file", f"{shown} line {number}: {problem}")
             seeds.append(line)
+            if len(seeds) > MAX_SEEDS:
+                raise crawl.fail("seeds_file", f"{shown}: more than {MAX_SEEDS:,} seed URLs")
     if not seeds:
         raise crawl.fail("seeds", "no seed URLs: give crawl.seeds or crawl.seeds_file")
+    if len(seeds) > MAX_SEEDS:
+        raise crawl.fail("seeds", f"more than {MAX_SEEDS:,} seed URLs")
     return tuple(dict.fromkeys(seeds))
 
 
@@ -247,7 +342,9 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
     top = _Section(path, "", data, {"name", "brand", "competitors", "niche", "crawl", "linkcheck"})
     name = top.get("name", str, required=True)
     if not _NAME_RE.match(name):
-        raise top.fail("name", f"use letters, digits, '-', '_' or '.', got {name!r}")
+        raise top.fail("name", f"use letters, digits, '-', '_' or '.', got {_show(name)}")
+    if len(name) > 100:
+        raise top.fail("name", f"longer than 100 characters: {_show(name)}")
     if "brand" not in data:
         raise top.fail("brand", "missing required table")
     brand = _Section(path, "brand.", data["brand"],
@@ -269,26 +366,26 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
         name=name,
         brand_names=_brand_names(brand, "names", required=True),
         brand_domains=lower(brand.strings("domains", required=True, check=_domain_problem)),
-        exclude=brand.strings("exclude"),
+        exclude=brand.strings("exclude", check=_phrase_problem),
         spacing_variants=brand.get("spacing_variants", bool, False),
         fold_diacritics=brand.get("fold_diacritics", bool, False),
         competitor_names=_brand_names(competitors, "names", required=False),
         competitor_domains=lower(competitors.strings("domains", check=_domain_problem)),
-        keywords=niche.strings("keywords"),
+        keywords=niche.strings("keywords", check=_phrase_problem),
         crawl=CrawlConfig(
             seeds=_seeds(path, crawl),
-            max_depth=crawl.number("max_depth", int, 2, 0),
-            max_pages_per_site=crawl.number("max_pages_per_site", int, 200, 1),
-            delay=crawl.number("delay", float, 0.5, 0),
-            concurrency_per_site=crawl.number("concurrency_per_site", int, 2, 1),
+            max_depth=crawl.number("max_depth", int, 2),
+            max_pages_per_site=crawl.number("max_pages_per_site", int, 200),
+            delay=crawl.number("delay", float, 0.5),
+            concurrency_per_site=crawl.number("concurrency_per_site", int, 2),
             obey_robots=crawl.get("obey_robots", bool, True),
             check_links=crawl.get("check_links", bool, True),
             contact_url=contact_url,
         ),
         linkcheck=LinkCheckConfig(
-            ttl_hours=linkcheck.number("ttl_hours", float, 24.0, 0),
-            concurrency_per_host=linkcheck.number("concurrency_per_host", int, 2, 1),
-            delay=linkcheck.number("delay", float, 0.5, 0),
+            ttl_hours=linkcheck.number("ttl_hours", float, 24.0),
+            concurrency_per_host=linkcheck.number("concurrency_per_host", int, 2),
+            delay=linkcheck.number("delay", float, 0.5),
             obey_robots=linkcheck.get("obey_robots", bool, True),
         ),
         source=str(path),
@@ -299,7 +396,7 @@ def load_campaign(path: str | Path) -> Campaign:
     """Read and validate the campaign file at ``path``."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_CAMPAIGN_BYTES)
     except OSError as exc:
         raise CampaignError(path, "", f"cannot read file: {exc.strerror or exc}") from None
     try:
@@ -308,4 +405,6 @@ def load_campaign(path: str | Path) -> Campaign:
         raise CampaignError(path, "", "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise CampaignError(path, "", f"invalid TOML: {exc}") from None
+    except RecursionError:  # deeply nested arrays
+        raise CampaignError(path, "", "invalid TOML: nested too deeply") from None
     return parse_campaign(data, path)

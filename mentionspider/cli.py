@@ -111,6 +111,7 @@ def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
     lines += [f"    {kind:<20}{seen} ({new} new)" for kind, (seen, new) in by_kind.items()]
     lines += [
         f"  robots.txt skipped  {pick('mentionspider/pages/robots_disallowed')}",
+        f"  over site budget    {pick('mentionspider/frontier/site_budget')}",
         f"  errors              {run.errors}",
         f"Database: {db}",
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -9,7 +10,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import tldextract
 
 __all__ = ["host_of", "normalize_host", "registered_domain", "site_of", "host_in_domains", "canonical_url",
-           "is_http_url", "carried_hosts"]
+           "is_http_url", "carried_hosts", "malformed_reason", "MALFORMED_REASONS"]
 
 # Built from the public suffix list that ships with tldextract: never goes online.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -120,3 +121,80 @@ def carried_hosts(url: str) -> list[str]:
             break
         rest = unquote(rest)
     return [host.lower().rstrip(".") for host in _CARRIED.findall(rest)]
+
+
+#: Why a URL is not fetched: :func:`malformed_reason`'s answers and what they mean.
+MALFORMED_REASONS = {
+    "scheme": "not an http(s) URL",
+    "control_chars": "control or bidirectional-text characters",
+    "bad_port": "bad port",
+    "bad_ipv6": "bad IPv6 address",
+    "bad_host": "bad host name",
+    "private_address": "a private, loopback or reserved address",
+}
+# Controls, DEL, and the bidi marks and overrides that make a URL read differently.
+_CONTROL = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The common case: a plain ASCII host name, an optional port of at most five digits.
+_PLAIN_URL = re.compile(r"https?://((?:[a-z0-9_-]+\.)*[a-z0-9_-]+)\.?(?::(\d{1,5}))?(?=[/?#]|\Z)",
+                        re.I)
+_LABEL = re.compile(r"[a-z0-9_-]{1,63}\Z")
+_LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
+
+
+def malformed_reason(url: str) -> str | None:
+    """Why an absolute ``url`` must not be requested (a key of :data:`MALFORMED_REASONS`),
+    or None when Scrapy can fetch it.
+
+    Parses the way the crawler does (``urlsplit``, the port, IDNA for the host) but never
+    raises: invalid ports (``:99999``), broken IPv6 literals (``http://[::1/``), control and
+    bidi characters, schemes other than http(s), and addresses on private or loopback
+    networks (the crawler does not visit those) each get their own reason.
+    """
+    if _CONTROL.search(url):
+        return "control_chars"
+    match = _PLAIN_URL.match(url)
+    if match:
+        host, port = match.group(1).lower(), match.group(2)
+        if port is not None and not 0 < int(port) < 65536:
+            return "bad_port"
+        return _host_reason(host)
+    if not url[:8].lower().startswith(("http://", "https://")):
+        return "scheme"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return "bad_ipv6" if "IPv6" in str(exc) else "bad_port"
+    if port == 0:
+        return "bad_port"
+    netloc = parts.netloc.rpartition("@")[2]
+    host = (parts.hostname or "").rstrip(".")
+    if netloc.startswith("["):
+        try:
+            address = ipaddress.IPv6Address(host.partition("%")[0])
+        except ValueError:
+            return "bad_ipv6"
+        return None if address.is_global else "private_address"
+    if not host:
+        return "bad_host"
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except (UnicodeError, ValueError):
+        return "bad_host"
+    return _host_reason(ascii_host)
+
+
+def _host_reason(host: str) -> str | None:
+    host = host.rstrip(".")
+    if len(host) > 253 or not all(_LABEL.match(label) for label in host.split(".")):
+        return "bad_host"
+    if host in _LOCAL_NAMES or host.endswith(".localhost"):
+        return "private_address"
+    last = host.rsplit(".", 1)[-1]
+    if last.isdigit() or host.startswith("0x"):  # an IPv4 address, maybe written oddly
+        try:
+            address = ipaddress.IPv4Address(host)
+        except ValueError:
+            return "bad_host"
+        return None if address.is_global else "private_address"
+    return None

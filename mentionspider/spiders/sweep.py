@@ -79,8 +79,12 @@ class SweepSpider(LinkCheckMixin, scrapy.Spider):
             max_url_length=settings.getint("MENTIONSPIDER_TRAP_MAX_URL"),
             max_repeats=settings.getint("MENTIONSPIDER_TRAP_REPEATS"))
         for url in self.campaign.crawl.seeds:
-            if self.frontier.admit(url, seed=True) is None:
+            reason = self.frontier.admit(url, seed=True)
+            if reason is None:
                 yield self._page_request(url)
+            elif reason != "seen":  # more seeds on one site than its page budget
+                self.crawler.stats.inc_value(f"mentionspider/frontier/{reason}")
+                self.crawler.stats.inc_value("mentionspider/frontier/seeds_skipped")
 
     def _page_request(self, url: str) -> scrapy.Request:
         meta: dict[str, Any] = {"handle_httpstatus_list": CHECK_STATUSES}
