@@ -29,6 +29,10 @@ The file format (keys marked * are required)::
     obey_robots = true
     check_links = true                 # false: a mention-only sweep
     contact_url = "https://example.com/bot"   # shown in the User-Agent
+    render_js = "auto"                 # never | auto (render pages that look like app shells) | always
+    [crawl.sites."example.com"]        # per-site overrides (the domain covers its subdomains)
+    render_js = "always"
+    wait_for = "#comments"             # CSS selector to wait for instead of network idle
     [linkcheck]
     ttl_hours = 24                     # reuse a stored verdict younger than this
     concurrency_per_host = 2
@@ -59,6 +63,7 @@ from urllib.parse import urlsplit
 
 from mentionspider.analysis.model import BrandName
 from mentionspider.analysis.urls import MALFORMED_REASONS, malformed_reason
+from mentionspider.render.policy import RENDER_MODES, SiteRendering
 
 __all__ = ["Campaign", "CampaignError", "CrawlConfig", "LinkCheckConfig", "LIMITS",
            "MAX_CAMPAIGN_BYTES", "MAX_SEEDS", "MAX_SEEDS_BYTES", "load_campaign", "parse_campaign",
@@ -110,6 +115,8 @@ class CrawlConfig:
     obey_robots: bool = True
     check_links: bool = True
     contact_url: str | None = None
+    render_js: str = "auto"  # never | auto | always
+    sites: tuple[SiteRendering, ...] = ()  # per-site overrides
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +156,7 @@ class Campaign:
             "seed_count": len(self.crawl.seeds),
             "seeds_sha256": hashlib.sha256("\n".join(self.crawl.seeds).encode()).hexdigest(),
             "seeds": list(self.crawl.seeds[:_STORED_SEEDS]),
+            "render_js": self.crawl.render_js,
             "source": self.source,
         }
 
@@ -336,6 +344,28 @@ def _seeds(path: Path, crawl: _Section) -> tuple[str, ...]:
     return tuple(dict.fromkeys(seeds))
 
 
+def _render_mode(section: _Section, key: str, default: str | None) -> Any:
+    mode = section.get(key, str, default)
+    if mode is not None and mode not in RENDER_MODES:
+        raise section.fail(key, f"expected one of {', '.join(RENDER_MODES)}, got {mode!r}")
+    return mode
+
+
+def _sites(path: Path, crawl: _Section) -> tuple[SiteRendering, ...]:
+    sites = crawl.get("sites", dict, {})
+    out = []
+    for domain, table in sites.items():
+        if problem := _domain_problem(domain):
+            raise crawl.fail(f'sites."{domain}"', problem)
+        site = _Section(path, f'crawl.sites."{domain}".', table, {"render_js", "wait_for"})
+        wait_for = site.get("wait_for", str)
+        if wait_for is not None and not wait_for.strip():
+            raise site.fail("wait_for", "expected a CSS selector, got ''")
+        out.append(SiteRendering(domain.lower().rstrip("."), _render_mode(site, "render_js", None),
+                                 wait_for.strip() if wait_for else None))
+    return tuple(out)
+
+
 def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Campaign:
     """Validate parsed TOML ``data``; ``path`` names the file in error messages."""
     path = Path(path)
@@ -355,7 +385,8 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
         raise top.fail("crawl", "missing required table")
     crawl = _Section(path, "crawl.", data["crawl"], {
         "seeds", "seeds_file", "max_depth", "max_pages_per_site", "delay",
-        "concurrency_per_site", "obey_robots", "check_links", "contact_url"})
+        "concurrency_per_site", "obey_robots", "check_links", "contact_url", "render_js",
+        "sites"})
     linkcheck = _Section(path, "linkcheck.", data.get("linkcheck", {}),
                          {"ttl_hours", "concurrency_per_host", "delay", "obey_robots"})
     contact_url = crawl.get("contact_url", str)
@@ -381,6 +412,8 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
             obey_robots=crawl.get("obey_robots", bool, True),
             check_links=crawl.get("check_links", bool, True),
             contact_url=contact_url,
+            render_js=_render_mode(crawl, "render_js", "auto"),
+            sites=_sites(path, crawl),
         ),
         linkcheck=LinkCheckConfig(
             ttl_hours=linkcheck.number("ttl_hours", float, 24.0),

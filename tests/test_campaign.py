@@ -8,6 +8,7 @@ import pytest
 
 from mentionspider.analysis.model import BrandName
 from mentionspider.campaign import CampaignError, load_campaign
+from mentionspider.render.policy import SiteRendering
 
 GOOD = """\
 name = "acme"
@@ -45,6 +46,17 @@ def test_contract_example_loads(tmp_path: Path) -> None:
     assert (crawl.concurrency_per_site, crawl.obey_robots, crawl.check_links) == (2, True, True)
 
 
+def test_render_js_defaults_to_auto_and_sites_override_it(tmp_path: Path) -> None:
+    assert load_campaign(write(tmp_path, GOOD)).crawl.render_js == "auto"
+    assert load_campaign(write(tmp_path, GOOD)).crawl.sites == ()
+    text = GOOD + ('render_js = "never"\n[crawl.sites."SPA.example"]\nrender_js = "always"\n'
+                   '[crawl.sites."forum.example"]\nwait_for = "#comments"\n')
+    crawl = load_campaign(write(tmp_path, text)).crawl
+    assert crawl.render_js == "never"
+    assert crawl.sites == (SiteRendering("spa.example", "always", None),
+                           SiteRendering("forum.example", None, "#comments"))
+
+
 def test_seeds_file_and_name_options(tmp_path: Path) -> None:
     (tmp_path / "urls.txt").write_text("# niche blogs\nhttps://a.example/\n\nhttp://b.example/x\n")
     text = GOOD.replace('seeds = ["https://widgetblog.example/"]', 'seeds_file = "urls.txt"')
@@ -66,7 +78,23 @@ def test_seeds_file_and_name_options(tmp_path: Path) -> None:
      "c.toml: crawl.obey_robots: expected a boolean, got 1"),
     ("check_links = true", "check_links = true\nmax_pages = 5",
      "c.toml: crawl.max_pages: unknown key (expected one of: check_links, concurrency_per_site, "
-     "contact_url, delay, max_depth, max_pages_per_site, obey_robots, seeds, seeds_file)"),
+     "contact_url, delay, max_depth, max_pages_per_site, obey_robots, render_js, seeds, "
+     "seeds_file, sites)"),
+    ("check_links = true", 'check_links = true\nrender_js = "sometimes"',
+     "c.toml: crawl.render_js: expected one of never, auto, always, got 'sometimes'"),
+    ("check_links = true", 'check_links = true\n[crawl.sites."spa.example"]\nrender_js = "yes"',
+     'c.toml: crawl.sites."spa.example".render_js: expected one of never, auto, always, '
+     "got 'yes'"),
+    ("check_links = true", 'check_links = true\n[crawl.sites."spa.example"]\nrender = "always"',
+     'c.toml: crawl.sites."spa.example".render: unknown key (expected one of: render_js, '
+     "wait_for)"),
+    ("check_links = true", 'check_links = true\n[crawl.sites."https://spa.example/"]\n'
+     'render_js = "always"', 'c.toml: crawl.sites."https://spa.example/": expected a bare '
+     "domain like acmewidgets.com, got 'https://spa.example/'"),
+    ("check_links = true", 'check_links = true\nsites = ["spa.example"]',
+     "c.toml: crawl.sites: expected a table, got ['spa.example']"),
+    ("check_links = true", 'check_links = true\n[crawl.sites."spa.example"]\nwait_for = " "',
+     "c.toml: crawl.sites.\"spa.example\".wait_for: expected a CSS selector, got ''"),
     ('seeds = ["https://widgetblog.example/"]', 'seeds = ["widgetblog.example"]',
      "c.toml: crawl.seeds[0]: expected an http(s) URL, got 'widgetblog.example'"),
     ('seeds = ["https://widgetblog.example/"]', 'seeds_file = "missing.txt"',
