@@ -347,7 +347,7 @@ def _seeds(path: Path, crawl: _Section) -> tuple[str, ...]:
 def _render_mode(section: _Section, key: str, default: str | None) -> Any:
     mode = section.get(key, str, default)
     if mode is not None and mode not in RENDER_MODES:
-        raise section.fail(key, f"expected one of {', '.join(RENDER_MODES)}, got {mode!r}")
+        raise section.fail(key, f"expected one of {', '.join(RENDER_MODES)}, got {_show(mode)}")
     return mode
 
 
