@@ -38,6 +38,9 @@ The file format (keys marked * are required)::
     concurrency_per_host = 2
     delay = 0.5                        # seconds between checks to one host
     obey_robots = true                 # a robots-disallowed target is blocked_by_robots
+    [search]                           # discovery through search results: see
+                                       # mentionspider.search.config; with it, seeds
+                                       # are optional (and [crawl] too)
 
 Numbers must be finite and within :data:`LIMITS` (``delay = inf`` or ``ttl_hours =
 nan`` are errors, not runs that never end). URLs are parsed the way the crawler parses
@@ -56,14 +59,17 @@ import re
 import stat
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mentionspider.analysis.model import BrandName
 from mentionspider.analysis.urls import MALFORMED_REASONS, malformed_reason
 from mentionspider.render.policy import RENDER_MODES, SiteRendering
+
+if TYPE_CHECKING:
+    from mentionspider.search.config import SearchConfig
 
 __all__ = ["Campaign", "CampaignError", "CrawlConfig", "LinkCheckConfig", "LIMITS",
            "MAX_CAMPAIGN_BYTES", "MAX_SEEDS", "MAX_SEEDS_BYTES", "load_campaign", "parse_campaign",
@@ -141,6 +147,7 @@ class Campaign:
     keywords: tuple[str, ...] = ()
     linkcheck: LinkCheckConfig = field(default_factory=LinkCheckConfig)
     source: str = ""
+    search: SearchConfig | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able summary, stored with each run."""
@@ -158,6 +165,7 @@ class Campaign:
             "seeds": list(self.crawl.seeds[:_STORED_SEEDS]),
             "render_js": self.crawl.render_js,
             "source": self.source,
+            **({"search": self.search.to_dict()} if self.search else {}),
         }
 
 
@@ -316,7 +324,7 @@ def _brand_names(section: _Section, key: str, *, required: bool) -> tuple[BrandN
     return tuple(names)
 
 
-def _seeds(path: Path, crawl: _Section) -> tuple[str, ...]:
+def _seeds(path: Path, crawl: _Section, *, required: bool = True) -> tuple[str, ...]:
     seeds = list(crawl.strings("seeds", check=url_problem))
     seeds_file = crawl.get("seeds_file", str)
     if seeds_file is not None:
@@ -337,8 +345,9 @@ def _seeds(path: Path, crawl: _Section) -> tuple[str, ...]:
             seeds.append(line)
             if len(seeds) > MAX_SEEDS:
                 raise crawl.fail("seeds_file", f"{shown}: more than {MAX_SEEDS:,} seed URLs")
-    if not seeds:
-        raise crawl.fail("seeds", "no seed URLs: give crawl.seeds or crawl.seeds_file")
+    if not seeds and required:
+        raise crawl.fail("seeds", "no seed URLs: give crawl.seeds or crawl.seeds_file "
+                         "(or a [search] table)")
     if len(seeds) > MAX_SEEDS:
         raise crawl.fail("seeds", f"more than {MAX_SEEDS:,} seed URLs")
     return tuple(dict.fromkeys(seeds))
@@ -369,7 +378,8 @@ def _sites(path: Path, crawl: _Section) -> tuple[SiteRendering, ...]:
 def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Campaign:
     """Validate parsed TOML ``data``; ``path`` names the file in error messages."""
     path = Path(path)
-    top = _Section(path, "", data, {"name", "brand", "competitors", "niche", "crawl", "linkcheck"})
+    top = _Section(path, "", data, {"name", "brand", "competitors", "niche", "crawl", "linkcheck",
+                                    "search"})
     name = top.get("name", str, required=True)
     if not _NAME_RE.match(name):
         raise top.fail("name", f"use letters, digits, '-', '_' or '.', got {_show(name)}")
@@ -381,9 +391,10 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
                      {"names", "domains", "exclude", "spacing_variants", "fold_diacritics"})
     competitors = _Section(path, "competitors.", data.get("competitors", {}), {"names", "domains"})
     niche = _Section(path, "niche.", data.get("niche", {}), {"keywords"})
-    if "crawl" not in data:
+    searching = "search" in data
+    if "crawl" not in data and not searching:
         raise top.fail("crawl", "missing required table")
-    crawl = _Section(path, "crawl.", data["crawl"], {
+    crawl = _Section(path, "crawl.", data.get("crawl", {}), {
         "seeds", "seeds_file", "max_depth", "max_pages_per_site", "delay",
         "concurrency_per_site", "obey_robots", "check_links", "contact_url", "render_js",
         "sites"})
@@ -393,7 +404,7 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
     if contact_url is not None and (problem := url_problem(contact_url)):
         raise crawl.fail("contact_url", problem)
     lower = lambda values: tuple(v.lower().rstrip(".") for v in values)  # noqa: E731
-    return Campaign(
+    campaign = Campaign(
         name=name,
         brand_names=_brand_names(brand, "names", required=True),
         brand_domains=lower(brand.strings("domains", required=True, check=_domain_problem)),
@@ -404,7 +415,7 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
         competitor_domains=lower(competitors.strings("domains", check=_domain_problem)),
         keywords=niche.strings("keywords", check=_phrase_problem),
         crawl=CrawlConfig(
-            seeds=_seeds(path, crawl),
+            seeds=_seeds(path, crawl, required=not searching),
             max_depth=crawl.number("max_depth", int, 2),
             max_pages_per_site=crawl.number("max_pages_per_site", int, 200),
             delay=crawl.number("delay", float, 0.5),
@@ -423,6 +434,15 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
         ),
         source=str(path),
     )
+    if searching:
+        from mentionspider.search.config import parse_search
+
+        values = {"brand": tuple(n.text for n in campaign.brand_names),
+                  "domain": campaign.brand_domains, "keyword": campaign.keywords,
+                  "competitor": tuple(n.text for n in campaign.competitor_names),
+                  "competitor_domain": campaign.competitor_domains}
+        campaign = replace(campaign, search=parse_search(data["search"], path, values))
+    return campaign
 
 
 def load_campaign(path: str | Path) -> Campaign:
