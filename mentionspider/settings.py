@@ -83,6 +83,11 @@ DOWNLOADER_MIDDLEWARES = {
     "mentionspider.linkcheck.middleware.LinkCheckSlotsMiddleware": 560,
 }
 
+EXTENSIONS = {
+    # Link checks: one component per crawl that any spider reaches with LinkChecker.of().
+    "mentionspider.linkcheck.checker.LinkChecker": 500,
+}
+
 ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 100,
     "pipelines.classify.ClassifyPipeline": 200,

@@ -14,6 +14,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from mentionspider.items import LinkCheckItem, PageItem
+from mentionspider.linkcheck.checker import LinkChecker
 from mentionspider.opportunities import broken_link_opportunity
 from mentionspider.store import Store
 
@@ -44,8 +45,8 @@ class StorePipeline:
         self.store = Store(self.db_path)
         self.run_id = self.store.start_run(spider.campaign.name, spider.campaign.to_dict())
         self.crawler.stats.set_value("mentionspider/run_id", self.run_id)
-        if hasattr(spider, "reuse_verdicts"):
-            spider.reuse_verdicts(self.store.fresh_link_checks(spider.campaign.linkcheck.ttl_hours))
+        LinkChecker.of(self.crawler).reuse(
+            self.store.fresh_link_checks(spider.campaign.linkcheck.ttl_hours))
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):

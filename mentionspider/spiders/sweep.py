@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import scrapy
-from scrapy import signals
 from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
@@ -21,10 +20,10 @@ from mentionspider.analysis.urls import site_of
 from mentionspider.campaign import Campaign, load_campaign
 from mentionspider.frontier import Frontier
 from mentionspider.items import utcnow, PageItem
+from mentionspider.linkcheck.checker import CHECK_STATUSES, LinkChecker, LinkCheckSpider
 from mentionspider.linkcheck.failures import failure_kind
-from mentionspider.linkcheck.verdict import verdict_for_status
 from mentionspider.linkcheck.middleware import response_headers
-from mentionspider.spiders._linkchecks import CHECK_STATUSES, LinkCheckMixin
+from mentionspider.linkcheck.verdict import verdict_for_status
 
 __all__ = ["SweepSpider", "apply_campaign"]
 
@@ -43,7 +42,7 @@ def apply_campaign(settings: Settings, campaign: Campaign) -> None:
                  priority="spider")
 
 
-class SweepSpider(LinkCheckMixin, scrapy.Spider):
+class SweepSpider(LinkCheckSpider, scrapy.Spider):
     name = "sweep"
 
     @classmethod
@@ -54,8 +53,7 @@ class SweepSpider(LinkCheckMixin, scrapy.Spider):
             raise ValueError("the sweep spider needs a campaign: -a campaign=FILE.toml")
         loaded = source if isinstance(source, Campaign) else load_campaign(source)
         apply_campaign(crawler.settings, loaded)
-        spider = super().from_crawler(crawler, *args, campaign=loaded, **kwargs)
-        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        spider: SweepSpider = super().from_crawler(crawler, *args, campaign=loaded, **kwargs)
         return spider
 
     def __init__(self, campaign: Campaign, **kwargs: Any) -> None:
@@ -68,7 +66,6 @@ class SweepSpider(LinkCheckMixin, scrapy.Spider):
             competitor_names=campaign.competitor_names,
             competitor_domains=campaign.competitor_domains, keywords=campaign.keywords)
         self.frontier: Frontier | None = None
-        self.init_link_checks()
 
     # --- crawling pages -------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -120,8 +117,9 @@ class SweepSpider(LinkCheckMixin, scrapy.Spider):
                 elif reason not in ("offsite", "seen"):
                     stats.inc_value(f"mentionspider/frontier/{reason}")
         if self.campaign.crawl.check_links:
+            checker = LinkChecker.of(self.crawler)
             for link in analysis.outlinks:
-                yield from self._check(link.url)
+                yield from checker.check(link.url, source=response.url)
 
     def page_failed(self, failure: Failure) -> None:
         kind, message = failure_kind(failure)
