@@ -129,32 +129,61 @@ def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
               help="Only these kinds (repeatable).")
 @click.option("--min-score", type=click.IntRange(0, 100), default=0, show_default=True)
 @click.option("--all", "include_inactive", is_flag=True,
-              help="Include opportunities that no longer hold on their last crawl.")
+              help="Include opportunities that no longer hold on their last crawl "
+                   "(their active column is 0).")
+@click.option("--per-domain", is_flag=True,
+              help="Only the best row of each registered domain; more_on_domain says how "
+                   "many more it has.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many rows.")
+@click.option("--skip-contacted-days", type=click.IntRange(1), metavar="N",
+              help="Leave out sites with a row contacted, replied, won or lost in the last "
+                   "N days.")
+@click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark (Excel).")
 def export_command(db: str, campaign: str | None, fmt: str, output: str | None,
-                   kinds: tuple[str, ...], min_score: int, include_inactive: bool) -> None:
+                   kinds: tuple[str, ...], min_score: int, include_inactive: bool,
+                   per_domain: bool, limit: int | None, skip_contacted_days: int | None,
+                   bom: bool) -> None:
     """Write the ranked opportunities, best first, with the reasons for each rank.
 
-    Example: mentionspider export --db acme.db --campaign acme -o prospects.csv
+    Example: mentionspider export --db acme.db --campaign acme --per-domain -o prospects.csv
     """
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx needs -o FILE")
+    if output and not Path(output).resolve().parent.is_dir():
+        raise click.ClickException(f"{output}: folder {Path(output).parent} does not exist")
     store = _open_store(db)
     try:
         if campaign and campaign not in store.campaigns():
             raise click.ClickException(f"no campaign {campaign!r} in {db}")
-        rows = exporting.ranked_rows(store.ranked_opportunities(
-            campaign, kinds=kinds, include_inactive=include_inactive, min_score=min_score))
+        opportunities = store.ranked_opportunities(
+            campaign, kinds=kinds, include_inactive=include_inactive, min_score=min_score)
+        if skip_contacted_days:
+            skip = store.recently_contacted_domains(campaign, skip_contacted_days)
+            opportunities = [o for o in opportunities if o["domain"] not in skip]
     finally:
         store.close()
-    if fmt == "xlsx":
-        exporting.write_xlsx(rows, output or "")
-    elif output:
-        with open(output, "w", encoding="utf-8", newline="") as out:
-            (exporting.write_csv if fmt == "csv" else exporting.write_json)(rows, out)
-    else:
-        (exporting.write_csv if fmt == "csv" else exporting.write_json)(rows, sys.stdout)
+    if per_domain:
+        opportunities = exporting.per_domain(opportunities)
+    rows = exporting.ranked_rows(opportunities[:limit] if limit else opportunities)
+    try:
+        if fmt == "xlsx":
+            exporting.write_xlsx(rows, output or "")
+        elif output:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                _write_text(fmt, rows, out, bom)
+        else:
+            _write_text(fmt, rows, sys.stdout, bom)
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
     if output:
         click.echo(f"Wrote {len(rows)} opportunities to {output}", err=True)
+
+
+def _write_text(fmt: str, rows: list[dict[str, Any]], out: Any, bom: bool) -> None:
+    if fmt == "csv":
+        exporting.write_csv(rows, out, bom=bom)
+    else:
+        exporting.write_json(rows, out)
 
 
 @cli.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, asdict
 from typing import Any
 
@@ -11,7 +12,8 @@ from mentionspider.analysis.urls import host_of, registered_domain
 from mentionspider.linkcheck.verdict import DEAD_DOMAIN_STATUSES
 from mentionspider.scoring import score_broken_link, score_mention_page
 
-__all__ = ["Opportunity", "opportunity_id", "page_opportunity", "broken_link_opportunity", "KINDS"]
+__all__ = ["Opportunity", "opportunity_id", "page_opportunity", "broken_link_opportunity",
+           "broken_link_evidence", "KINDS"]
 
 KINDS = ("unlinked_mention", "nofollow_mention", "competitor_mention", "broken_link")
 
@@ -43,6 +45,8 @@ class Opportunity:
     linking_pages: int | None = None
     linking_sites: int | None = None
     dead_domain: int | None = None
+    # mention rows only: the name (or domain) as written on the page
+    matched_text: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,8 +72,9 @@ def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, de
                                     names=[m.name for m in analysis.mentions],
                                     brand_domains=brand_domains)
         return Opportunity(opportunity_id(campaign, kind, page_url), campaign, kind, page_url,
-                           domain, analysis.title, "", best.matched, "", best.placement,
-                           best.snippet, scored.score, scored.reasons)
+                           domain, analysis.title, "", best.matched if best.in_link else "", "",
+                           best.placement, best.snippet, scored.score, scored.reasons,
+                           matched_text=best.matched)
     if analysis.brand_link_rels or not (analysis.competitor_mentions or analysis.competitor_links):
         return None
     mentions = sorted(analysis.competitor_mentions, key=lambda m: m.block)
@@ -83,8 +88,9 @@ def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, de
     first = mentions[0] if mentions else None
     return Opportunity(opportunity_id(campaign, "competitor_mention", page_url), campaign,
                        "competitor_mention", page_url, domain, analysis.title, "",
-                       first.matched if first else "", "", placement,
-                       first.snippet if first else "", scored.score, scored.reasons)
+                       first.matched if first and first.in_link else "", "", placement,
+                       first.snippet if first else "", scored.score, scored.reasons,
+                       matched_text=first.matched if first else "")
 
 
 def broken_link_opportunity(campaign: str, row: dict[str, Any]) -> Opportunity:
@@ -99,7 +105,24 @@ def broken_link_opportunity(campaign: str, row: dict[str, Any]) -> Opportunity:
                        campaign, "broken_link", row["page_url"],
                        registered_domain(host_of(row["page_url"])), row["page_title"] or "",
                        row["target_url"], row["anchor_text"] or "", row["status"],
-                       row["placement"], "", scored.score, scored.reasons,
-                       evidence=row.get("evidence") or "", rel=row.get("rel") or "",
+                       row["placement"], row.get("snippet") or "", scored.score, scored.reasons,
+                       evidence=_evidence(row), rel=row.get("rel") or "",
                        linking_pages=row["linking_pages"], linking_sites=row["linking_sites"],
                        dead_domain=int(dead_domain))
+
+
+def _evidence(row: dict[str, Any]) -> str:
+    redirects = row.get("redirects") or "[]"
+    chain = json.loads(redirects) if isinstance(redirects, str) else list(redirects)
+    return broken_link_evidence(row.get("evidence") or "", row.get("status") or "", chain,
+                                row.get("final_url") or "")
+
+
+def broken_link_evidence(evidence: str, status: str, redirects: list[str], final_url: str) -> str:
+    """What the check saw, with the whole redirect chain when the target redirected:
+    ``HTTP 404 after redirects: http://a/moved -> http://a/gone``."""
+    if not redirects:
+        return evidence
+    chain = " -> ".join([*redirects, final_url] if final_url and final_url != redirects[-1]
+                        else redirects)
+    return f"{evidence or status} after redirects: {chain}"

@@ -26,6 +26,8 @@ from mentionspider.opportunities import Opportunity
 __all__ = ["Store", "StoreError", "migrations", "OUTREACH_STATES", "utcnow"]
 
 OUTREACH_STATES = ("new", "contacted", "replied", "won", "lost", "ignored")
+#: States that mean outreach has written to the site (``export --skip-contacted-days``).
+CONTACTED_STATES = ("contacted", "replied", "won", "lost")
 migrations = Migrations("mentionspider")
 
 
@@ -73,6 +75,17 @@ def m002_linkcheck_evidence(db: sqlite_utils.Database) -> None:
     for name, kind in (("evidence", str), ("rel", str), ("linking_pages", int),
                        ("linking_sites", int), ("dead_domain", int)):
         db.table("opportunities").add_column(name, kind)
+
+
+@migrations()
+def m003_outreach_columns(db: sqlite_utils.Database) -> None:
+    """A mention row's name as written moves from ``anchor_text`` (which reads like a
+    link's text) to ``matched_text``; a link keeps the sentence around it (the snippet of
+    a broken-link row)."""
+    db.table("opportunities").add_column("matched_text", str)
+    db.execute("UPDATE opportunities SET matched_text = anchor_text, anchor_text = '' "
+               "WHERE kind != 'broken_link'")
+    db.table("links").add_column("snippet", str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +201,7 @@ class Store:
         self.db.table("links").insert_all(
             ({"campaign": item.campaign, "page_url": item.url, "target_url": link.url,
               "anchor_text": link.anchor_text, "rel": link.rel, "placement": link.placement,
-              "last_run": run_id} for link in a.outlinks),
+              "snippet": link.snippet, "last_run": run_id} for link in a.outlinks),
             pk=("campaign", "page_url", "target_url"), replace=True)
         keep = item.opportunity.id if item.opportunity else ""
         self.db.execute("UPDATE opportunities SET active = 0 WHERE campaign = ? AND page_url = ? "
@@ -236,8 +249,9 @@ class Store:
               WHERE l.campaign = :campaign
               GROUP BY l.target_url
             )
-            SELECT l.page_url, l.target_url, l.anchor_text, l.rel, l.placement,
-                   p.title AS page_title, p.keywords, c.status, c.evidence,
+            SELECT l.page_url, l.target_url, l.anchor_text, l.rel, l.placement, l.snippet,
+                   p.title AS page_title, p.keywords, c.status, c.evidence, c.redirects,
+                   c.final_url,
                    dead.linking_pages, dead.linking_sites
             FROM links l
             JOIN dead ON dead.target_url = l.target_url
@@ -314,6 +328,16 @@ class Store:
         return list(self.db.query(
             f"SELECT * FROM opportunities WHERE {' AND '.join(where)} "
             "ORDER BY score DESC, last_seen DESC, page_url, target_url", params))
+
+    def recently_contacted_domains(self, campaign: str | None, days: float) -> set[str]:
+        """Registered domains with an opportunity put in a state past ``new`` (other than
+        ``ignored``) in the last ``days`` days: sites outreach has already written to."""
+        since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+        where, params = ("AND campaign = ?", [campaign]) if campaign else ("", [])
+        return {row[0] for row in self.db.execute(
+            "SELECT DISTINCT domain FROM opportunities WHERE state IN "
+            f"({','.join('?' * len(CONTACTED_STATES))}) AND state_changed_at >= ? {where}",
+            [*CONTACTED_STATES, since, *params])}
 
     def set_state(self, opportunity_id: str, state: str, note: str | None = None) -> None:
         if state not in OUTREACH_STATES:

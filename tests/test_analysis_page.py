@@ -74,8 +74,9 @@ def test_competitor_page_without_the_brand_is_a_link_gap() -> None:
     opportunity = page_opportunity("c", "https://blog.example/post/", result, depth=2,
                                    brand_domains=("acmewidgets.com",))
     assert opportunity is not None
-    assert (opportunity.kind, opportunity.placement, opportunity.anchor_text) == (
-        "competitor_mention", "main", "Globex")
+    # the name as written is matched_text; anchor_text only holds a link's text
+    assert (opportunity.kind, opportunity.placement, opportunity.matched_text,
+            opportunity.anchor_text) == ("competitor_mention", "main", "Globex", "")
     assert opportunity.reasons.startswith("mentions or links competitor Globex, globex.com")
 
 

@@ -80,9 +80,12 @@ def test_competitor_and_nofollow_mentions_are_their_own_kinds(swept: dict) -> No
     by_kind = {r["kind"]: r for r in rows}
     assert by_kind["competitor_mention"]["reasons"].startswith(
         "mentions or links competitor Globex Gadgets, globexgadgets.com in the main content")
-    assert by_kind["competitor_mention"]["anchor_text"] == "Globex Gadgets"
+    # the competitor's name is the text of its link; the brand's name in the comment is not
+    assert (by_kind["competitor_mention"]["matched_text"],
+            by_kind["competitor_mention"]["anchor_text"]) == ("Globex Gadgets", "Globex Gadgets")
     assert "links to the brand only with nofollow" in by_kind["nofollow_mention"]["reasons"]
-    assert by_kind["nofollow_mention"]["anchor_text"] == "AcmeWidgets"
+    assert (by_kind["nofollow_mention"]["matched_text"],
+            by_kind["nofollow_mention"]["anchor_text"]) == ("AcmeWidgets", "")
 
 
 def test_broken_link_rows_carry_anchor_and_evidence(swept: dict) -> None:
@@ -90,6 +93,20 @@ def test_broken_link_rows_carry_anchor_and_evidence(swept: dict) -> None:
     assert all(r["anchor_text"] and r["domain"] == "widgetblog.example" for r in rows)
     dns = next(r for r in rows if r["status"] == "dns")
     assert "the whole domain is gone" in dns["reasons"]
+    by_target = {r["target_url"]: r for r in rows}
+    moved = by_target["http://widgetshop.example/moved"]
+    assert moved["evidence"] == ("HTTP 404 after redirects: http://widgetshop.example/moved -> "
+                                 "http://widgetshop.example/gone-for-good")
+    # the snippet is the sentence around the link (and its neighbour, up to ~200 characters)
+    assert moved["snippet"] == ("We bought our test units from Widget Shop's clearance page, "
+                                "Partner Widgets and Busy Widgets. Dead Widgets, sadly, has "
+                                "closed its online store.")
+    assert by_target["http://oldwidgets.example/catalogue/blue-widget"]["snippet"].startswith(
+        "The blue widget from Old Widgets Co. was our budget pick for years (see the catalogue "
+        "page)")
+    assert (by_target["http://widgetshop.example/discontinued"]["evidence"],
+            by_target["http://widgetshop.example/discontinued"]["matched_text"]) == (
+        "HTTP 410", None)
 
 
 def test_robots_disallowed_page_is_never_requested(swept: dict) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from urllib.parse import urlsplit
 
@@ -43,6 +43,7 @@ class OutLink:
     anchor_text: str
     rel: str  # space-separated, sorted
     placement: str
+    snippet: str = ""  # the sentence around the link, when the link has visible text
 
 
 @dataclass(slots=True)
@@ -102,6 +103,8 @@ class PageAnalyser:
         # neither a word character nor a space, so no name matches across two blocks.
         text = "\x00".join([block.text for block in blocks])
         starts = list(accumulate([len(block.text) + 1 for block in blocks[:-1]], initial=0))
+        if result.outlinks:
+            result.outlinks = _with_snippets(result.outlinks, blocks)
         result.mentions = self._mentions(text, starts, blocks, self.brand, self.brand_domains)
         if self.brand.has_cue_names and result.mentions:
             result.mentions = self._apply_cues(result)
@@ -190,6 +193,18 @@ class PageAnalyser:
                     if self.brand.needs_cue(Match(0, 0, m.name, m.matched))}
         has_cue = bool(result.brand_link_rels) or len(cue_only) < len(result.mentions)
         return result.mentions if has_cue else [m for m in result.mentions if m not in cue_only]
+
+
+def _with_snippets(outlinks: list[OutLink], blocks: list[TextBlock]) -> list[OutLink]:
+    """Each outbound link with the sentence around its first visible occurrence."""
+    wanted = {link.url for link in outlinks}
+    found: dict[str, str] = {}
+    for block in blocks:
+        for span in block.links:
+            if span.url in wanted and span.url not in found:
+                found[span.url] = snippet(block.text, span.start, span.end)
+    return [replace(link, snippet=found[link.url]) if link.url in found else link
+            for link in outlinks]
 
 
 def _starts_a_word(text: str, word: str) -> bool:
