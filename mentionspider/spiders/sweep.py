@@ -6,6 +6,7 @@ project root with ``scrapy crawl sweep -a campaign=CAMPAIGN.toml``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -15,8 +16,8 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from mentionspider.analysis.document import parse_page
-from mentionspider.analysis.page import PageAnalyser
-from mentionspider.analysis.urls import site_of
+from mentionspider.analysis.page import PageAnalyser, PageAnalysis
+from mentionspider.analysis.urls import malformed_reason, site_of
 from mentionspider.campaign import Campaign, load_campaign
 from mentionspider.frontier import Frontier
 from mentionspider.items import utcnow, PageItem
@@ -78,16 +79,22 @@ class SweepSpider(LinkCheckSpider, scrapy.Spider):
         for url in self.campaign.crawl.seeds:
             reason = self.frontier.admit(url, seed=True)
             if reason is None:
-                yield self._page_request(url)
+                if (request := self._page_request(url)) is not None:
+                    yield request
             elif reason != "seen":  # more seeds on one site than its page budget
                 self.crawler.stats.inc_value(f"mentionspider/frontier/{reason}")
                 self.crawler.stats.inc_value("mentionspider/frontier/seeds_skipped")
 
-    def _page_request(self, url: str) -> scrapy.Request:
+    def _page_request(self, url: str) -> scrapy.Request | None:
         meta: dict[str, Any] = {"handle_httpstatus_list": CHECK_STATUSES}
         if not self.campaign.crawl.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, meta=meta)
+        try:
+            return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
+                                  meta=meta)
+        except ValueError:  # a URL Scrapy refuses that malformed_reason let through
+            self.crawler.stats.inc_value("mentionspider/links/malformed/refused")
+            return None
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
@@ -102,6 +109,7 @@ class SweepSpider(LinkCheckSpider, scrapy.Spider):
             return
         parsed = parse_page(response.body, response.url, response.encoding)
         analysis = self.analyser.analyse(parsed)
+        self._drop_malformed_links(analysis)
         depth = response.meta.get("depth", 0)
         if depth == 0 and self.frontier is not None:
             self.frontier.add_site(site_of(response.url))  # a seed that redirected elsewhere
@@ -113,13 +121,34 @@ class SweepSpider(LinkCheckSpider, scrapy.Spider):
             for url in analysis.internal_links:
                 reason = self.frontier.admit(url)
                 if reason is None:
-                    yield self._page_request(url)
+                    request = self._page_request(url)
+                    if request is not None:
+                        yield request
                 elif reason not in ("offsite", "seen"):
                     stats.inc_value(f"mentionspider/frontier/{reason}")
         if self.campaign.crawl.check_links:
             checker = LinkChecker.of(self.crawler)
             for link in analysis.outlinks:
-                yield from checker.check(link.url, source=response.url)
+                try:
+                    yield from checker.check(link.url, source=response.url)
+                except ValueError:  # a URL Scrapy refuses that malformed_reason let through
+                    stats.inc_value("mentionspider/links/malformed/refused")
+
+    def _drop_malformed_links(self, analysis: PageAnalysis) -> None:
+        """A link no request can be made for is one counted skip
+        (``mentionspider/links/malformed/<reason>``), not an error for the whole page."""
+        skipped: Counter[str] = Counter()
+
+        def usable(url: str) -> bool:
+            reason = malformed_reason(url)
+            if reason is not None:
+                skipped[reason] += 1
+            return reason is None
+
+        analysis.internal_links = [url for url in analysis.internal_links if usable(url)]
+        analysis.outlinks = [link for link in analysis.outlinks if usable(link.url)]
+        for reason, count in skipped.items():
+            self.crawler.stats.inc_value(f"mentionspider/links/malformed/{reason}", count)
 
     def page_failed(self, failure: Failure) -> None:
         kind, message = failure_kind(failure)
