@@ -284,7 +284,7 @@ def url_problem(value: str) -> str | None:
     """
     if len(value) > MAX_URL_LENGTH:
         return f"URL longer than {MAX_URL_LENGTH} characters: {_show(value)}"
-    reason = malformed_reason(value)
+    reason = malformed_reason(value, private_ok=False)
     if reason == "scheme":
         return f"expected an http(s) URL, got {_show(value)}"
     if reason is None and " " in urlsplit(value).netloc:

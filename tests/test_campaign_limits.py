@@ -80,10 +80,10 @@ def test_numbers_are_finite_and_in_range(tmp_path: Path, crawl: str, extra: str,
     ("http://exa mple.com/", "bad host name in URL: 'http://exa mple.com/'"),
     ("http://a..example/", "bad host name in URL: 'http://a..example/'"),
     ("http://999.1.2.3/", "bad host name in URL: 'http://999.1.2.3/'"),
-    ("http://127.0.0.1:8080/", "a private, loopback or reserved address in URL: "
+    ("http://127.0.0.1:8080/", "a loopback, private or reserved address in URL: "
                                "'http://127.0.0.1:8080/'"),
-    ("http://[::1]/", "a private, loopback or reserved address in URL: 'http://[::1]/'"),
-    ("http://localhost/", "a private, loopback or reserved address in URL: 'http://localhost/'"),
+    ("http://[::1]/", "a loopback, private or reserved address in URL: 'http://[::1]/'"),
+    ("http://localhost/", "a loopback, private or reserved address in URL: 'http://localhost/'"),
     ("http://blog\u202e.example/", "control or bidirectional-text characters in URL: "
                                    "'http://blog\\u202e.example/'"),
     ("ftp://blog.example/", "expected an http(s) URL, got 'ftp://blog.example/'"),

@@ -86,6 +86,7 @@ def test_malformed_reason_agrees_with_the_crawler() -> None:
     for _ in range(3000):
         url = hostile_href(rng)
         reason = malformed_reason(url)
+        assert malformed_reason(url, private_ok=False) in (reason, "private_address")
         reasons[reason] += 1
         assert reason is None or reason in MALFORMED_REASONS
         if reason is None:
@@ -93,7 +94,7 @@ def test_malformed_reason_agrees_with_the_crawler() -> None:
             assert parts.scheme.lower() in ("http", "https") and parts.hostname
             assert 0 < (parts.port or 80) < 65536
             scrapy.Request(url)  # must not raise
-    assert set(reasons) == {None, *MALFORMED_REASONS}
+    assert set(reasons) == {None, *MALFORMED_REASONS} - {"private_address"}
 
 
 def test_hostile_pages_through_the_analysis() -> None:
@@ -137,7 +138,7 @@ def test_hostile_pages_through_the_spider_callback(spider: SweepSpider) -> None:
             assert malformed_reason(url) is None
     stats = spider.crawler.stats.get_stats()
     skipped = {k.rsplit("/", 1)[1] for k in stats if k.startswith("mentionspider/links/malformed/")}
-    assert {"bad_port", "bad_ipv6", "control_chars", "private_address"} <= skipped
+    assert {"bad_port", "bad_ipv6", "control_chars", "bad_host"} <= skipped
     assert "mentionspider/links/malformed/refused" not in stats
 
 

@@ -130,7 +130,7 @@ MALFORMED_REASONS = {
     "bad_port": "bad port",
     "bad_ipv6": "bad IPv6 address",
     "bad_host": "bad host name",
-    "private_address": "a private, loopback or reserved address",
+    "private_address": "a loopback, private or reserved address",
 }
 # Controls, DEL, and the bidi marks and overrides that make a URL read differently.
 _CONTROL = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -141,14 +141,15 @@ _LABEL = re.compile(r"[a-z0-9_-]{1,63}\Z")
 _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
-def malformed_reason(url: str) -> str | None:
+def malformed_reason(url: str, *, private_ok: bool = True) -> str | None:
     """Why an absolute ``url`` must not be requested (a key of :data:`MALFORMED_REASONS`),
     or None when Scrapy can fetch it.
 
     Parses the way the crawler does (``urlsplit``, the port, IDNA for the host) but never
     raises: invalid ports (``:99999``), broken IPv6 literals (``http://[::1/``), control and
-    bidi characters, schemes other than http(s), and addresses on private or loopback
-    networks (the crawler does not visit those) each get their own reason.
+    bidi characters and schemes other than http(s) each get their own reason; with
+    ``private_ok=False`` so do loopback, private and reserved addresses (``localhost``,
+    ``10.0.0.1``, ``[::1]``), which a campaign's seeds must not name.
     """
     if _CONTROL.search(url):
         return "control_chars"
@@ -157,7 +158,7 @@ def malformed_reason(url: str) -> str | None:
         host, port = match.group(1).lower(), match.group(2)
         if port is not None and not 0 < int(port) < 65536:
             return "bad_port"
-        return _host_reason(host)
+        return _host_reason(host, private_ok)
     if not url[:8].lower().startswith(("http://", "https://")):
         return "scheme"
     try:
@@ -174,21 +175,21 @@ def malformed_reason(url: str) -> str | None:
             address = ipaddress.IPv6Address(host.partition("%")[0])
         except ValueError:
             return "bad_ipv6"
-        return None if address.is_global else "private_address"
+        return None if address.is_global or private_ok else "private_address"
     if not host:
         return "bad_host"
     try:
         ascii_host = host.encode("idna").decode("ascii").lower()
     except (UnicodeError, ValueError):
         return "bad_host"
-    return _host_reason(ascii_host)
+    return _host_reason(ascii_host, private_ok)
 
 
-def _host_reason(host: str) -> str | None:
+def _host_reason(host: str, private_ok: bool) -> str | None:
     host = host.rstrip(".")
     if len(host) > 253 or not all(_LABEL.match(label) for label in host.split(".")):
         return "bad_host"
-    if host in _LOCAL_NAMES or host.endswith(".localhost"):
+    if not private_ok and (host in _LOCAL_NAMES or host.endswith(".localhost")):
         return "private_address"
     last = host.rsplit(".", 1)[-1]
     if last.isdigit() or host.startswith("0x"):  # an IPv4 address, maybe written oddly
@@ -196,5 +197,5 @@ def _host_reason(host: str) -> str | None:
             address = ipaddress.IPv4Address(host)
         except ValueError:
             return "bad_host"
-        return None if address.is_global else "private_address"
+        return None if address.is_global or private_ok else "private_address"
     return None
