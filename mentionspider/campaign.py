@@ -276,15 +276,16 @@ def _phrase_problem(value: str) -> str | None:
     return None
 
 
-def url_problem(value: str) -> str | None:
+def url_problem(value: str, *, private_ok: bool = False) -> str | None:
     """Why ``value`` is not a crawlable absolute http(s) URL, or None.
 
     The same test the crawler applies to every link
-    (:func:`~mentionspider.analysis.urls.malformed_reason`), plus a length limit.
+    (:func:`~mentionspider.analysis.urls.malformed_reason`), plus a length limit;
+    loopback and private addresses only with ``private_ok`` (a self-hosted service).
     """
     if len(value) > MAX_URL_LENGTH:
         return f"URL longer than {MAX_URL_LENGTH} characters: {_show(value)}"
-    reason = malformed_reason(value, private_ok=False)
+    reason = malformed_reason(value, private_ok=private_ok)
     if reason == "scheme":
         return f"expected an http(s) URL, got {_show(value)}"
     if reason is None and " " in urlsplit(value).netloc:

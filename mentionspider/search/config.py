@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mentionspider.analysis.urls import malformed_reason
 from mentionspider.campaign import (MAX_SEEDS_BYTES, CampaignError, _domain_problem, _Section,
                                     read_regular_file, url_problem)
 from mentionspider.search.footprints import FOOTPRINTS, expand, placeholders_in, template_problem
@@ -120,7 +119,7 @@ def _number(section: _Section, key: str, kind: type, default: Any) -> Any:
 
 def _api_url_problem(value: str) -> str | None:
     """Like a seed URL, but a self-hosted API may be on a private or loopback address."""
-    return None if malformed_reason(value) == "private_address" else url_problem(value)
+    return url_problem(value, private_ok=True)
 
 
 def _choice(section: _Section, key: str, choices: tuple[str, ...]) -> str:
