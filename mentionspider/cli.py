@@ -112,10 +112,21 @@ def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
     lines += [
         f"  robots.txt skipped  {pick('mentionspider/pages/robots_disallowed')}",
         f"  over site budget    {pick('mentionspider/frontier/site_budget')}",
+        *_robots_errors(stats),
         f"  errors              {run.errors}",
         f"Database: {db}",
     ]
     click.echo("\n".join(lines))
+
+
+def _robots_errors(stats: dict[str, Any]) -> list[str]:
+    """The hosts whose robots.txt answered 5xx or could not be reached (RFC 9309: all
+    disallowed for the run), named."""
+    hosts = stats.get("mentionspider/robots/disallowed_hosts") or []
+    if not hosts:
+        return []
+    shown = ", ".join(hosts[:5]) + (f" and {len(hosts) - 5} more" if len(hosts) > 5 else "")
+    return [f"  robots.txt errors   {len(hosts)} host(s) disallowed for this run: {shown}"]
 
 
 @cli.command(name="export")

@@ -77,6 +77,9 @@ REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Replaced: robots.txt per RFC 9309 (first 500 KiB parsed, 5xx/unreachable = disallow).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "mentionspider.robotstxt.RFC9309RobotsTxtMiddleware": 100,
     # Replaced: backoff and Retry-After for link checks, no retries of proxy DNS failures.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "mentionspider.linkcheck.middleware.LinkCheckRetryMiddleware": 550,

@@ -103,7 +103,8 @@ def build_web() -> Web:
     web.add_host("walled.example", all=Route(status=403, body="<p>checking your browser</p>",
                                              headers={"cf-mitigated": "challenge"}))
     web.add_route("forbidden.example", "/x", Route(status=403))
-    web.add_host("busy.example", all=Route(status=503))
+    # Only the page is busy: a robots.txt answering 503 would disallow the host (RFC 9309).
+    web.add_route("busy.example", "/", Route(status=503))
     web.add_route("slow.example", "/stuck", Route(hang=True))
     web.add_page("private.example", "/robots.txt", "User-agent: *\nDisallow: /secret/\n")
     web.add_page("private.example", "/secret/doc", _page("Secret"))

@@ -131,10 +131,12 @@ class LinkCheckRetryMiddleware(RetryMiddleware):
             _quiet_robots(request)
             retry = super().process_exception(request, exception)
             if retry is None and _is_robots(request):
-                # What Scrapy's robots.txt middleware does anyway (the site counts as
-                # allowed), without its ERROR line and traceback for every dead host.
+                # An answer instead of Scrapy's ERROR line and traceback for every dead
+                # host; the flag tells mentionspider.robotstxt what happened (RFC 9309:
+                # a dead host has no rules, a server that times out is disallowed).
                 self.crawler.stats.inc_value("mentionspider/robots/unreachable")
-                return Response(request.url, status=404, request=request)
+                return Response(request.url, status=404, request=request,
+                                flags=[f"mentionspider_unreachable:{exception_kind(exception)[0]}"])
             return retry
         if request.meta.get("dont_retry", False):
             return None
