@@ -30,7 +30,9 @@ COLUMNS = ("rank", "score", "kind", "domain", "page_url", "page_title", "target_
            # outreach: the note given with `state --note`, 0 for a retired row (--all)
            "note", "active",
            # --per-domain: how many more rows the same registered domain has
-           "more_on_domain")
+           "more_on_domain",
+           # how the page was found: "seed", or e.g. 'searxng: "Acme" -site:acme.com #3'
+           "source")
 FORMATS = ("csv", "json", "xlsx")
 #: What a text cell may not start with in CSV and XLSX (OWASP CSV injection):
 #: formula starters, and tab / carriage return, which some importers strip first.

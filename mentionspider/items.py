@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from mentionspider.analysis.page import PageAnalysis
 from mentionspider.opportunities import Opportunity
 
-__all__ = ["PageItem", "LinkCheckItem", "utcnow"]
+__all__ = ["PageItem", "LinkCheckItem", "SearchAnswerItem", "utcnow"]
 
 
 def utcnow() -> str:
@@ -29,6 +29,7 @@ class PageItem:
     fetched_at: str  # ISO 8601, UTC
     analysis: PageAnalysis
     opportunity: Opportunity | None = None  # set by the classify pipeline
+    source: str = "seed"  # how the page was found: "seed", or provider, query and rank
 
 
 @dataclass(slots=True)
@@ -46,3 +47,15 @@ class LinkCheckItem:
     checked_at: str = ""
     error: str = ""  # the network failure's message, when the check failed to download
     attempts: int = 1  # requests made: HEAD, GET fallback, retries
+
+
+@dataclass(slots=True)
+class SearchAnswerItem:
+    """A search provider's good answer to (query, page), kept for ``cache_ttl_hours``."""
+
+    provider: str  # the provider's cache id: kind, address, options
+    query: str
+    page: int
+    hits: list[dict[str, str]]  # url, title, snippet
+    more: bool | None
+    fetched_at: str

@@ -47,13 +47,14 @@ class Opportunity:
     dead_domain: int | None = None
     # mention rows only: the name (or domain) as written on the page
     matched_text: str | None = None
+    source: str = "seed"  # how the page was found: "seed", or provider, query and rank
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, depth: int,
-                     brand_domains: tuple[str, ...]) -> Opportunity | None:
+                     brand_domains: tuple[str, ...], source: str = "seed") -> Opportunity | None:
     """The page-level opportunity of a page, if it is one.
 
     - unlinked_mention: names the brand, no link to it;
@@ -74,7 +75,7 @@ def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, de
         return Opportunity(opportunity_id(campaign, kind, page_url), campaign, kind, page_url,
                            domain, analysis.title, "", best.matched if best.in_link else "", "",
                            best.placement, best.snippet, scored.score, scored.reasons,
-                           matched_text=best.matched)
+                           matched_text=best.matched, source=source)
     if analysis.brand_link_rels or not (analysis.competitor_mentions or analysis.competitor_links):
         return None
     mentions = sorted(analysis.competitor_mentions, key=lambda m: m.block)
@@ -90,7 +91,7 @@ def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, de
                        "competitor_mention", page_url, domain, analysis.title, "",
                        first.matched if first and first.in_link else "", "", placement,
                        first.snippet if first else "", scored.score, scored.reasons,
-                       matched_text=first.matched if first else "")
+                       matched_text=first.matched if first else "", source=source)
 
 
 def broken_link_opportunity(campaign: str, row: dict[str, Any]) -> Opportunity:
@@ -108,7 +109,7 @@ def broken_link_opportunity(campaign: str, row: dict[str, Any]) -> Opportunity:
                        row["placement"], row.get("snippet") or "", scored.score, scored.reasons,
                        evidence=_evidence(row), rel=row.get("rel") or "",
                        linking_pages=row["linking_pages"], linking_sites=row["linking_sites"],
-                       dead_domain=int(dead_domain))
+                       dead_domain=int(dead_domain), source=row.get("source") or "seed")
 
 
 def _evidence(row: dict[str, Any]) -> str:

@@ -7,6 +7,8 @@ the politeness settings per run (``[crawl] delay``, ``concurrency_per_site``,
 """
 
 from mentionspider import __version__
+from mentionspider.search.brave import DEFAULT_URL as _BRAVE_URL
+from mentionspider.search.results import SOCIAL_HOSTS as _SOCIAL_HOSTS
 
 BOT_NAME = "mentionspider"
 SPIDER_MODULES = ["mentionspider.spiders"]
@@ -52,6 +54,22 @@ MENTIONSPIDER_PAGE_MAXSIZE = 8 * 1024 * 1024
 MENTIONSPIDER_TRAP_MAX_URL = 500
 MENTIONSPIDER_TRAP_REPEATS = 3
 
+#: Search discovery: the Brave Search API's web search endpoint (tests point it elsewhere).
+MENTIONSPIDER_SEARCH_BRAVE_URL = _BRAVE_URL
+#: Search requests per second per provider; a provider's ``requests_per_second`` overrides.
+MENTIONSPIDER_SEARCH_REQUESTS_PER_SECOND = 1.0
+#: Retries of a search request after a 429, a 5xx or no answer; then the query is skipped
+#: (a provider still answering 429 is stopped for the run).
+MENTIONSPIDER_SEARCH_RETRIES = 2
+#: Seconds before a search request's first retry (when the provider says nothing); doubles.
+MENTIONSPIDER_SEARCH_BACKOFF = 2.0
+#: Longest wait before retrying a search request; a longer Retry-After gives up.
+MENTIONSPIDER_SEARCH_RETRY_AFTER_MAX = 30.0
+#: Hosts (and their subdomains) a campaign with ``[search]`` never requests: social networks
+#: and user-generated content (see mentionspider/search/results.py); ``[search]
+#: exclude_domains`` and the brand's domains are added to it. Replace it to override.
+MENTIONSPIDER_SEARCH_EXCLUDED_HOSTS = list(_SOCIAL_HOSTS)
+
 # --- politeness (campaigns override per run) ----------------------------------------------
 USER_AGENT = f"mentionspider/{__version__} (+{MENTIONSPIDER_BOT_URL})"
 ROBOTSTXT_OBEY = True
@@ -77,6 +95,9 @@ REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Search: providers' own paced slots; hosts a search campaign excludes are never
+    # requested (before the robots.txt middleware at 100, so not their robots.txt either).
+    "mentionspider.search.middleware.SearchRequestsMiddleware": 50,
     # Replaced: robots.txt per RFC 9309 (first 500 KiB parsed, 5xx/unreachable = disallow).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "mentionspider.robotstxt.RFC9309RobotsTxtMiddleware": 100,

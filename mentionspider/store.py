@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from mentionspider.items import LinkCheckItem, PageItem, utcnow
+from mentionspider.items import LinkCheckItem, PageItem, SearchAnswerItem, utcnow
 from mentionspider.opportunities import Opportunity
 
 __all__ = ["Store", "StoreError", "migrations", "OUTREACH_STATES", "utcnow"]
@@ -86,6 +86,17 @@ def m003_outreach_columns(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE opportunities SET matched_text = anchor_text, anchor_text = '' "
                "WHERE kind != 'broken_link'")
     db.table("links").add_column("snippet", str)
+
+
+@migrations()
+def m004_search_answers(db: sqlite_utils.Database) -> None:
+    """Search discovery: each provider's answer per (query, page), and where each page
+    (and so each opportunity) came from."""
+    db.table("search_answers").create({"provider": str, "query": str, "page": int,
+                                       "hits": str, "more": int, "fetched_at": str},
+                                      pk=("provider", "query", "page"))
+    db.table("pages").add_column("source", str)
+    db.table("opportunities").add_column("source", str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +197,7 @@ class Store:
                 "status": item.status, "title": a.title, "lang": a.lang, "depth": item.depth,
                 "linked": int(a.linked), "brand_link_rels": json.dumps(a.brand_link_rels),
                 "mention_count": len(a.mentions), "keywords": ",".join(a.keywords),
-                "last_seen": now, "last_run": run_id}
+                "last_seen": now, "last_run": run_id, "source": item.source}
         if not self.db.table("pages").count_where("campaign = ? AND url = ?", key):
             page["first_seen"] = now
         self.db.table("pages").upsert(page, pk=("campaign", "url"))
@@ -208,6 +219,27 @@ class Store:
                         "AND kind != 'broken_link' AND id != ?", [*key, keep])
         return self.upsert_opportunities(run_id, [item.opportunity] if item.opportunity else [],
                                          now=now)
+
+    # --- search answers ---------------------------------------------------------------
+    def save_search_answers(self, items: Iterable[SearchAnswerItem]) -> None:
+        with self.transaction():
+            self.db.table("search_answers").upsert_all(
+                ({"provider": a.provider, "query": a.query, "page": a.page,
+                  "hits": json.dumps(a.hits), "more": None if a.more is None else int(a.more),
+                  "fetched_at": a.fetched_at} for a in items),
+                pk=("provider", "query", "page"))
+
+    def fresh_search_answers(self, max_age_hours: float) -> list[dict[str, Any]]:
+        """Answers younger than ``max_age_hours``: provider, query, page, hits (list of
+        dicts), more (True, False or None), fetched_at."""
+        if max_age_hours <= 0:
+            return []
+        since = (datetime.now(timezone.utc) - timedelta(hours=max_age_hours)).isoformat(
+            timespec="seconds")
+        return [{**row, "hits": json.loads(row["hits"]),
+                 "more": None if row["more"] is None else bool(row["more"])}
+                for row in self.db.query("SELECT provider, query, page, hits, more, fetched_at "
+                                         "FROM search_answers WHERE fetched_at >= ?", [since])]
 
     # --- link checks ------------------------------------------------------------------
     def save_link_checks(self, items: Iterable[LinkCheckItem]) -> None:
@@ -250,7 +282,7 @@ class Store:
               GROUP BY l.target_url
             )
             SELECT l.page_url, l.target_url, l.anchor_text, l.rel, l.placement, l.snippet,
-                   p.title AS page_title, p.keywords, c.status, c.evidence, c.redirects,
+                   p.title AS page_title, p.keywords, p.source, c.status, c.evidence, c.redirects,
                    c.final_url,
                    dead.linking_pages, dead.linking_sites
             FROM links l

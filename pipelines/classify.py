@@ -21,7 +21,8 @@ class ClassifyPipeline:
             campaign = self.crawler.spider.campaign
             item.opportunity = page_opportunity(campaign.name, item.url, item.analysis,
                                                 depth=item.depth,
-                                                brand_domains=campaign.brand_domains)
+                                                brand_domains=campaign.brand_domains,
+                                                source=item.source)
             if item.opportunity is not None:
                 self.crawler.stats.inc_value(f"mentionspider/opportunities/{item.opportunity.kind}")
         return item

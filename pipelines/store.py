@@ -13,7 +13,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from mentionspider.items import LinkCheckItem, PageItem
+from mentionspider.items import LinkCheckItem, PageItem, SearchAnswerItem
 from mentionspider.linkcheck.checker import LinkChecker
 from mentionspider.opportunities import broken_link_opportunity
 from mentionspider.store import Store
@@ -28,6 +28,7 @@ class StorePipeline:
         self.run_id = 0
         self.pages: list[PageItem] = []
         self.checks: list[LinkCheckItem] = []
+        self.answers: list[SearchAnswerItem] = []
         self.counts = {"pages": 0, "mentions": 0, "links_checked": 0, "new_opportunities": 0,
                        "broken_links": 0}
 
@@ -47,6 +48,9 @@ class StorePipeline:
         self.crawler.stats.set_value("mentionspider/run_id", self.run_id)
         LinkChecker.of(self.crawler).reuse(
             self.store.fresh_link_checks(spider.campaign.linkcheck.ttl_hours))
+        search = spider.campaign.search
+        if search is not None and hasattr(spider, "reuse_search_answers"):
+            spider.reuse_search_answers(self.store.fresh_search_answers(search.cache_ttl_hours))
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
@@ -56,7 +60,9 @@ class StorePipeline:
         elif isinstance(item, LinkCheckItem):
             self.checks.append(item)
             self.counts["links_checked"] += 1
-        if len(self.pages) + len(self.checks) >= self.batch:
+        elif isinstance(item, SearchAnswerItem):
+            self.answers.append(item)
+        if len(self.pages) + len(self.checks) + len(self.answers) >= self.batch:
             self.flush()
         return item
 
@@ -65,6 +71,9 @@ class StorePipeline:
         if self.checks:
             self.store.save_link_checks(self.checks)
             self.checks = []
+        if self.answers:
+            self.store.save_search_answers(self.answers)
+            self.answers = []
         if self.pages:
             self.counts["new_opportunities"] += self.store.save_pages(self.run_id, self.pages)
             self.pages = []

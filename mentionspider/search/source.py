@@ -122,11 +122,13 @@ class SearchSource:
     def __init__(self, config: SearchConfig, values: Mapping[str, tuple[str, ...]], *,
                  brand_domains: Iterable[str], excluded_hosts: Iterable[str],
                  brave_url: str, backoff: float = 2.0, retries: int = 2,
+                 max_wait: float = 30.0,
                  cache: Mapping[tuple[str, str, int], CachedAnswer] | None = None,
                  inc: Callable[[str, int], None] | None = None) -> None:
         self.config = config
         self.cap = config.max_results_per_query
         self.retries = retries
+        self.max_wait = max_wait
         self.cache = dict(cache or {})
         self.inc = inc or (lambda name, n: None)
         self.excluded = tuple(dict.fromkeys(
@@ -260,7 +262,7 @@ class SearchSource:
     def _consider(self, name: str, hit: Hit, source: str, rules: ResultFilter,
                   step: Step) -> None:
         url = clean_url(hit.url)
-        if not url or malformed_reason(url):
+        if not url or malformed_reason(url, private_ok=False):
             self.inc("mentionspider/search/dropped/not_http", 1)
             return
         if not rules.allows(url, hit.title):
@@ -281,11 +283,12 @@ class SearchSource:
                  step: Step) -> None:
         name = state["provider"]
         self._count(name, "errors")
-        if problem.action == "retry" and state["attempt"] < self.retries:
+        wait = problem.wait * (2 ** state["attempt"]) if problem.wait else 0.0
+        if problem.action == "retry" and state["attempt"] < self.retries and (
+                wait <= self.max_wait):
             request = self.providers[name].request(self.plans[name][state["query"]].sent,
                                                    state["page"])
             retry = {**state, "attempt": state["attempt"] + 1}
-            wait = problem.wait * (2 ** state["attempt"]) if problem.wait else 0.0
             step.fetches.append(Fetch(request.url, request.headers, retry, wait,
                                       f"search:{name}"))
             return

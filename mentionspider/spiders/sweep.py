@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 
 from mentionspider.analysis.document import parse_page
 from mentionspider.analysis.page import PageAnalyser, PageAnalysis
-from mentionspider.analysis.urls import malformed_reason, site_of
+from mentionspider.analysis.urls import host_in_domains, host_of, malformed_reason, site_of
 from mentionspider.campaign import Campaign, load_campaign
 from mentionspider.frontier import Frontier
 from mentionspider.items import utcnow, PageItem
@@ -25,6 +25,7 @@ from mentionspider.linkcheck.checker import CHECK_STATUSES, LinkChecker, LinkChe
 from mentionspider.linkcheck.failures import failure_kind
 from mentionspider.linkcheck.middleware import response_headers
 from mentionspider.linkcheck.verdict import verdict_for_status
+from mentionspider.spiders._search import SearchSourceSpider
 
 __all__ = ["SweepSpider", "apply_campaign"]
 
@@ -43,7 +44,7 @@ def apply_campaign(settings: Settings, campaign: Campaign) -> None:
                  priority="spider")
 
 
-class SweepSpider(LinkCheckSpider, scrapy.Spider):
+class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
     name = "sweep"
 
     @classmethod
@@ -67,6 +68,7 @@ class SweepSpider(LinkCheckSpider, scrapy.Spider):
             competitor_names=campaign.competitor_names,
             competitor_domains=campaign.competitor_domains, keywords=campaign.keywords)
         self.frontier: Frontier | None = None
+        self.init_search()
 
     # --- crawling pages -------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -84,9 +86,18 @@ class SweepSpider(LinkCheckSpider, scrapy.Spider):
             elif reason != "seen":  # more seeds on one site than its page budget
                 self.crawler.stats.inc_value(f"mentionspider/frontier/{reason}")
                 self.crawler.stats.inc_value("mentionspider/frontier/seeds_skipped")
+        for request in self.search_start():  # the second source: search results
+            yield request
 
-    def _page_request(self, url: str) -> scrapy.Request | None:
+    def _page_request(self, url: str, source: str = "seed",
+                      max_depth: int | None = None) -> scrapy.Request | None:
+        """A page to fetch; ``source`` and ``max_depth`` (default: the crawl's) go on to the
+        pages found from it."""
         meta: dict[str, Any] = {"handle_httpstatus_list": CHECK_STATUSES}
+        if source != "seed":
+            meta["mentionspider_source"] = source
+        if max_depth is not None:
+            meta["mentionspider_max_depth"] = max_depth
         if not self.campaign.crawl.obey_robots:
             meta["dont_obey_robotstxt"] = True
         try:
@@ -111,17 +122,20 @@ class SweepSpider(LinkCheckSpider, scrapy.Spider):
         analysis = self.analyser.analyse(parsed)
         self._drop_malformed_links(analysis)
         depth = response.meta.get("depth", 0)
+        source = response.meta.get("mentionspider_source", "seed")
+        max_depth = response.meta.get("mentionspider_max_depth", self.campaign.crawl.max_depth)
         if depth == 0 and self.frontier is not None:
             self.frontier.add_site(site_of(response.url))  # a seed that redirected elsewhere
         yield PageItem(campaign=self.campaign.name, url=response.url,
                        requested_url=response.request.url if response.request else response.url,
                        site=site_of(response.url), status=response.status, depth=depth,
-                       fetched_at=utcnow(), analysis=analysis)
-        if depth < self.campaign.crawl.max_depth and self.frontier is not None:
+                       fetched_at=utcnow(), analysis=analysis, source=source)
+        if depth < max_depth and self.frontier is not None:
             for url in analysis.internal_links:
                 reason = self.frontier.admit(url)
                 if reason is None:
-                    request = self._page_request(url)
+                    request = self._page_request(url, source,
+                                                  response.meta.get("mentionspider_max_depth"))
                     if request is not None:
                         yield request
                 elif reason not in ("offsite", "seen"):
@@ -129,6 +143,9 @@ class SweepSpider(LinkCheckSpider, scrapy.Spider):
         if self.campaign.crawl.check_links:
             checker = LinkChecker.of(self.crawler)
             for link in analysis.outlinks:
+                if self.excluded_hosts and host_in_domains(host_of(link.url),
+                                                           self.excluded_hosts):
+                    continue  # never requested in a search campaign (see search.middleware)
                 try:
                     yield from checker.check(link.url, source=response.url)
                 except ValueError:  # a URL Scrapy refuses that malformed_reason let through

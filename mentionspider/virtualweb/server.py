@@ -207,7 +207,7 @@ class ProxyServer:
             connection = headers.get("connection") or headers.get("proxy-connection") or ""
             close = version != "HTTP/1.1" or "close" in connection.lower()
 
-            site, route = web.resolve(host, path)
+            site, route = web.resolve(host, path, headers)
             route = web.next_route(route).for_method(method)
             self._record(
                 method, req_scheme, host, path, headers, None if route.drops else route.status

@@ -48,6 +48,10 @@ for HEAD only, e.g. 405), ``sequence`` (array of route tables), ``reset``
 answering), ``hang`` (never answer). A path table for a path that is also a
 file keeps the file as its body unless it gives ``body`` or ``file``.
 
+A host may instead be a fake search API (``[hosts."searx.example".searxng]`` or
+``[hosts."brave.example".brave]``): it answers every request from the web's own
+pages in the service's JSON format; see :mod:`mentionspider.virtualweb.searchapis`.
+
 Hosts not in the web answer as Squid does when DNS fails: 503 with
 ``X-Squid-Error: ERR_DNS_FAIL 0``.
 """
@@ -56,6 +60,7 @@ from __future__ import annotations
 
 import mimetypes
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from http import HTTPStatus
@@ -220,8 +225,10 @@ class Host:
     refused: bool = False
     timeout: bool = False
     delay: float = 0.0
+    #: Answers every request itself (a fake search API): (target, headers) -> Route.
+    handler: Callable[[str, dict[str, str]], Route] | None = None
 
-    def lookup(self, target: str) -> Route:
+    def lookup(self, target: str, headers: dict[str, str] | None = None) -> Route:
         """The route for a request target (path with optional query)."""
         if self.timeout:
             return HANG
@@ -229,6 +236,8 @@ class Host:
             return CONNECT_FAIL
         if self.all is not None:
             return self.all
+        if self.handler is not None:
+            return self.handler(target, headers or {})
         routes = self.routes
         route = routes.get(target)
         if route is not None:
@@ -341,8 +350,16 @@ class Web:
         merged = {"Content-Type": content_type or _content_type(path), **(headers or {})}
         return self.add_route(host, path, Route(status=status, body=content, headers=merged))
 
-    def resolve(self, host: str, target: str) -> tuple[Host | None, Route]:
-        """The host (None if unknown) and route answering ``target`` on ``host``.
+    def add_handler(self, host: str, handler: Callable[[str, dict[str, str]], Route]) -> Host:
+        """Let ``handler`` answer every request to ``host`` (e.g. a fake search API)."""
+        site = self._get_or_add(host)
+        site.handler = handler
+        return site
+
+    def resolve(self, host: str, target: str,
+                headers: dict[str, str] | None = None) -> tuple[Host | None, Route]:
+        """The host (None if unknown) and route answering ``target`` on ``host``
+        (``headers``, names lower-cased, go to a host's handler).
 
         Sequences are not advanced here; see :meth:`next_route`.
         """
@@ -351,7 +368,7 @@ class Web:
             site = self._hosts.get(normalize_host(host))
             if site is None:
                 return None, DNS_FAIL
-        return site, site.lookup(target or "/")
+        return site, site.lookup(target or "/", headers)
 
     def next_route(self, route: Route) -> Route:
         """Advance ``route``'s sequence, if any, and return the route to serve now."""
@@ -364,8 +381,12 @@ class Web:
         return self.next_route(sequence[min(turn, len(sequence) - 1)])
 
     def reset_sequences(self) -> None:
-        """Start every sequence again from its first answer."""
+        """Start every sequence (and every handler's script) again from its first answer."""
         self._turns.clear()
+        for host in self._hosts.values():
+            reset = getattr(host.handler, "reset", None)
+            if reset is not None:
+                reset()
 
 
 # -- loading a directory -----------------------------------------------------
@@ -394,6 +415,8 @@ _HOST_KEYS = {
     "not_found",
     "all",
     "paths",
+    "searxng",
+    "brave",
 }
 
 
@@ -510,6 +533,11 @@ def _apply_host(web: Web, root: Path, name: str, table: dict[str, Any], *, where
         delay=float(table.get("delay", 0.0)),
         aliases=list(table.get("aliases", [])),
     )
+    for kind in ("searxng", "brave"):
+        if kind in table:
+            from .searchapis import build_fake
+
+            web.add_handler(name, build_fake(kind, web, dict(table[kind])))
     for path, path_table in table.get("paths", {}).items():
         base = host.routes.get(path)
         web.add_route(
