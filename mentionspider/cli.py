@@ -12,6 +12,7 @@ import click
 
 from mentionspider import export as exporting
 from mentionspider.campaign import Campaign, CampaignError, load_campaign
+from mentionspider.search.config import SearchConfig
 from mentionspider.opportunities import KINDS
 from mentionspider.store import OUTREACH_STATES, Store, StoreError
 
@@ -83,11 +84,12 @@ def sweep(campaign_file: str, db: str, settings: tuple[str, ...], log_level: str
 
     started = time.monotonic()
     run_id, stats = run_sweep(campaign, db, overrides)
-    _print_summary(db, campaign.name, run_id, stats, time.monotonic() - started)
+    _print_summary(db, campaign.name, run_id, stats, time.monotonic() - started,
+                   campaign.search)
 
 
 def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
-                   seconds: float) -> None:
+                   seconds: float, search: SearchConfig | None = None) -> None:
     if not run_id:
         raise click.ClickException("the crawl did not start; see the log above")
     store = _open_store(db)
@@ -109,6 +111,10 @@ def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
         f"({run.new_opportunities} new)",
     ]
     lines += [f"    {kind:<20}{seen} ({new} new)" for kind, (seen, new) in by_kind.items()]
+    if search is not None:
+        from mentionspider.search.report import summary_lines
+
+        lines += summary_lines(stats, search)
     lines += [
         f"  robots.txt skipped  {pick('mentionspider/pages/robots_disallowed')}",
         f"  over site budget    {pick('mentionspider/frontier/site_budget')}",
@@ -238,6 +244,34 @@ def state(opportunity_id: str, state: str, db: str, note: str | None) -> None:
     click.echo(f"{opportunity_id}: {state}")
 
 
+@cli.command()
+@click.argument("campaign_file", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Print the queries; send nothing.")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override a MENTIONSPIDER_* setting (repeatable).")
+def search(campaign_file: str, dry_run: bool, settings: tuple[str, ...]) -> None:
+    """Print, per search provider, the exact queries a sweep of the campaign would send
+    (after filling in the placeholders and rewriting the operators the provider lacks),
+    and what is enforced on the results. `sweep` runs them.
+
+    Example: mentionspider search acme.toml --dry-run
+    """
+    campaign = _load(campaign_file)
+    if campaign.search is None:
+        raise CampaignFileError(f"{campaign_file}: search: missing table: the campaign "
+                                "has no [search]")
+    if not dry_run:
+        raise click.UsageError("only --dry-run is supported: `mentionspider sweep` runs the "
+                               "searches")
+    from mentionspider.runner import project_settings
+    from mentionspider.search.report import dry_run_lines
+    from mentionspider.spiders._search import placeholder_values
+
+    brave_url = project_settings(_parse_settings(settings)).get("MENTIONSPIDER_SEARCH_BRAVE_URL")
+    click.echo("\n".join(dry_run_lines(campaign.search, placeholder_values(campaign),
+                                       brave_url=brave_url)))
+
+
 @cli.command(name="check-campaign")
 @click.argument("campaign_file", type=click.Path(dir_okay=False))
 def check_campaign(campaign_file: str) -> None:
@@ -271,7 +305,8 @@ def demo(out_dir: str, top: int) -> None:
         click.echo(f"Sample web served through proxy {web.url}")
         started = time.monotonic()
         run_id, stats = run_sweep(campaign, db, {"LOG_LEVEL": "WARNING"})
-    _print_summary(str(db), campaign.name, run_id, stats, time.monotonic() - started)
+    _print_summary(str(db), campaign.name, run_id, stats, time.monotonic() - started,
+                   campaign.search)
     store = _open_store(str(db))
     try:
         rows = exporting.ranked_rows(store.ranked_opportunities(campaign.name))

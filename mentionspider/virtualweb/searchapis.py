@@ -39,6 +39,7 @@ In ``routes.toml``::
     quota = 15000                  # successful requests before QUOTA_LIMITED
     script = ["RATE_LIMITED"]      # RATE_LIMITED, QUOTA_LIMITED or a status, first
     error_shape = "errors"         # or "error"
+    per_second = 1                 # X-RateLimit-Limit per second (remaining 0 after each)
     hosts = [], https = []         # as above
 """
 
@@ -245,6 +246,7 @@ class FakeBrave:
     quota: int = 15000
     script: list[str | int] = field(default_factory=list)
     error_shape: str = "errors"
+    per_second: int = 1  # the plan's requests per second (the free plan's 1: wait after each)
     _turn: int = 0
     _used: int = 0
 
@@ -252,8 +254,8 @@ class FakeBrave:
         self._turn = self._used = 0
 
     def _headers(self, second: int) -> dict[str, str]:
-        return {"X-RateLimit-Limit": f"1, {self.quota}",
-                "X-RateLimit-Policy": f"1;w=1, {self.quota};w=2592000",
+        return {"X-RateLimit-Limit": f"{self.per_second}, {self.quota}",
+                "X-RateLimit-Policy": f"{self.per_second};w=1, {self.quota};w=2592000",
                 "X-RateLimit-Remaining": f"{second}, {max(0, self.quota - self._used)}",
                 "X-RateLimit-Reset": "1, 1419704"}
 
@@ -311,7 +313,7 @@ class FakeBrave:
                  "description": _snippet(p, query), "is_source_local": False,
                  "is_source_both": False, "language": "en", "family_friendly": True}
                 for p in chunk]},
-        }, self._headers(0))
+        }, self._headers(self.per_second - 1))
 
 
 def build_fake(kind: str, web: Web, table: dict[str, Any]) -> FakeSearXNG | FakeBrave:
@@ -323,4 +325,5 @@ def build_fake(kind: str, web: Web, table: dict[str, Any]) -> FakeSearXNG | Fake
                            tuple(table.get("ignore", ())),
                            [list(e) for e in table.get("unresponsive_engines", [])])
     return FakeBrave(index, str(table.get("key", "test-key")), int(table.get("quota", 15000)),
-                     list(table.get("script", [])), str(table.get("error_shape", "errors")))
+                     list(table.get("script", [])), str(table.get("error_shape", "errors")),
+                     int(table.get("per_second", 1)))
