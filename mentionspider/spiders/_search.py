@@ -105,9 +105,9 @@ class SearchSourceSpider:
                                     for h in answer.hits], answer.more, now)
         depth = self.campaign.search.crawl_depth if self.campaign.search else 0
         for page in step.pages:
-            reason = self.frontier.admit(page.url, seed=True) if self.frontier else None
-            if reason is not None:
-                self.crawler.stats.inc_value(f"mentionspider/search/dropped/{reason}")
+            refused = self.frontier.admit(page.url, seed=True) if self.frontier else None
+            if refused is not None:
+                self.crawler.stats.inc_value(f"mentionspider/search/dropped/{refused}")
                 continue
             if depth and self.frontier is not None:
                 self.frontier.add_site(site_of(page.url))

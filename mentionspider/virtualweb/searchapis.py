@@ -219,8 +219,8 @@ class FakeSearXNG:
             "positions": [i], "score": round(1.0 / i, 3), "category": "general",
         } for i, p in enumerate(chunk, (page - 1) * self.page_size + 1)]
         if params.get("format") != "json":
-            items = "".join(f'<article><a href="{r["url"]}">{html.escape(r["title"])}</a>'
-                            "</article>" for r in results)
+            items = "".join(f'<article><a href="{p.url}">{html.escape(p.title)}</a></article>'
+                            for p in chunk)
             return Route(body=f"<!doctype html><title>{html.escape(query)} - SearXNG</title>"
                          f"<main>{items}</main>")
         return _json_route(200, {
