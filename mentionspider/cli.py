@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -14,7 +15,8 @@ from mentionspider import export as exporting
 from mentionspider.campaign import Campaign, CampaignError, load_campaign
 from mentionspider.search.config import SearchConfig
 from mentionspider.opportunities import KINDS
-from mentionspider.store import OUTREACH_STATES, Store, StoreError
+from mentionspider.overrides import SettingError, parse_overrides
+from mentionspider.store import OUTREACH_STATES, RunLocked, Store, StoreError
 
 __all__ = ["cli"]
 
@@ -44,14 +46,23 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="SQLite database file.")(fn)
 
 
-def _parse_settings(values: tuple[str, ...]) -> dict[str, str]:
-    settings = {}
-    for value in values:
-        name, sep, setting = value.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint="-s")
-        settings[name.strip()] = setting
-    return settings
+class BadInput(click.ClickException):
+    """Bad options or settings: one line, exit code 2, before any request."""
+
+    exit_code = 2
+
+
+def _parse_settings(values: tuple[str, ...]) -> dict[str, Any]:
+    try:
+        return parse_overrides(values)
+    except SettingError as exc:
+        raise BadInput(f"-s {exc}") from None
+
+
+def _folder_must_exist(option: str, path: str | Path) -> None:
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise BadInput(f"{option} {path}: folder {folder} does not exist")
 
 
 @click.group()
@@ -64,34 +75,119 @@ def cli() -> None:
     """
 
 
+EXIT_STOPPED = 130
+
+
 @cli.command()
 @click.argument("campaign_file", type=click.Path(dir_okay=False))
 @db_option
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or MENTIONSPIDER_* setting (repeatable).")
 @click.option("--log-level", default="WARNING", show_default=True,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
-def sweep(campaign_file: str, db: str, settings: tuple[str, ...], log_level: str) -> None:
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+              help="What the terminal shows; the log file gets INFO and above.")
+@click.option("--log-file", type=click.Path(dir_okay=False),
+              help="Full log, tracebacks included, appended (default: next to the database, "
+                   "acme.db -> acme.log).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+def sweep(campaign_file: str, db: str, settings: tuple[str, ...], log_level: str,
+          log_file: str | None, quiet: bool) -> None:
     """Crawl a campaign's seed sites, analyse every page, check outbound links and store
-    the findings. Ends with a one-screen summary.
+    the findings. Ends with a one-screen summary compared with the previous run.
+
+    Exit codes: 0 the run completed and fetched pages; 1 it ran but failed (no page
+    fetched, an internal error, another sweep of the campaign running), the reason on the
+    last line; 2 bad input (campaign, options, settings), before any request; 130 stopped
+    by SIGINT or SIGTERM (the run recorded as stopped, the store intact).
 
     Example: mentionspider sweep acme.toml --db acme.db
     """
-    campaign = _load(campaign_file)
-    overrides: dict[str, Any] = {"LOG_LEVEL": log_level.upper(), **_parse_settings(settings)}
-    _open_store(db, create=True).close()  # fail on a bad database before any request
-    from mentionspider.runner import run_sweep
+    from mentionspider.runner import default_log_file, run_sweep
 
+    campaign = _load(campaign_file)
+    overrides = _parse_settings(settings)
+    _folder_must_exist("--db", db)
+    log_path = Path(log_file) if log_file else default_log_file(db)
+    _folder_must_exist("--log-file", log_path)
+    if quiet:
+        overrides.setdefault("MENTIONSPIDER_PROGRESS", "off")
+    store = _open_store(db, create=True)  # fail on a bad database before any request
+    try:
+        note = store.acquire_run_lock(campaign.name)
+    except RunLocked as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    if note:
+        click.echo(f"Note: {note}", err=True)
     started = time.monotonic()
-    run_id, stats = run_sweep(campaign, db, overrides)
-    _print_summary(db, campaign.name, run_id, stats, time.monotonic() - started,
-                   campaign.search)
+    # Until Scrapy installs its own handlers, SIGTERM stops the sweep like Ctrl-C.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        result = run_sweep(campaign, db, overrides, log_file=log_path, log_level=log_level,
+                           show_progress=not quiet)
+    except KeyboardInterrupt:
+        click.echo("Stopped before the crawl started", err=True)
+        sys.exit(EXIT_STOPPED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        store = _open_store(db)
+        try:
+            store.release_run_lock(campaign.name)
+        finally:
+            store.close()
+    code, reason = _settle(db, result)
+    if result.run_id:
+        _print_summary(db, campaign.name, result.run_id, result.stats,
+                       time.monotonic() - started, campaign.search)
+    if code:
+        click.echo(reason, err=True)
+        sys.exit(code)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _settle(db: str, result: Any) -> tuple[int, str]:
+    """The exit code and last line of a sweep; records a failed run as such."""
+    if result.signal:
+        name = signal.Signals(result.signal).name
+        reason = f"Stopped by {name}: the run is recorded as stopped, the store is intact"
+        code = EXIT_STOPPED
+    elif result.errors:
+        more = f" ({len(result.errors)} internal errors)" if len(result.errors) > 1 else ""
+        reason = (f"Error: internal error: {result.errors[0]}{more}; "
+                  f"traceback in {result.log_file}")
+        code = 1
+    elif not result.run_id:
+        return 1, f"Error: the crawl did not start; see {result.log_file}"
+    else:
+        failed = result.stats.get("mentionspider/seeds/failed") or {}
+        store = _open_store(db)
+        try:
+            pages = store.run(result.run_id).pages
+        finally:
+            store.close()
+        if pages:
+            return 0, ""
+        why = ("every seed failed: " + ", ".join(f"{url} ({kind})" for url, kind in failed.items())
+               if failed else "no page could be analysed")
+        return 1, f"Error: no page fetched: {why}"
+    if result.run_id:
+        store = _open_store(db)
+        try:
+            if code == EXIT_STOPPED:  # a second signal stops before the store says goodbye
+                store.end_run(result.run_id, "stopped: forced", only_running=True)
+            else:
+                store.end_run(result.run_id, "failed: internal error")
+        finally:
+            store.close()
+    return code, reason
 
 
 def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
                    seconds: float, search: SearchConfig | None = None) -> None:
-    if not run_id:
-        raise click.ClickException("the crawl did not start; see the log above")
     store = _open_store(db)
     try:
         run = store.run(run_id)
@@ -304,9 +400,11 @@ def demo(out_dir: str, top: int) -> None:
     with running_web() as web:
         click.echo(f"Sample web served through proxy {web.url}")
         started = time.monotonic()
-        run_id, stats = run_sweep(campaign, db, {"LOG_LEVEL": "WARNING"})
-    _print_summary(str(db), campaign.name, run_id, stats, time.monotonic() - started,
-                   campaign.search)
+        result = run_sweep(campaign, db, {"MENTIONSPIDER_PROGRESS": "off"})
+    if not result.run_id:
+        raise click.ClickException(f"the crawl did not start; see {result.log_file}")
+    _print_summary(str(db), campaign.name, result.run_id, result.stats,
+                   time.monotonic() - started, campaign.search)
     store = _open_store(str(db))
     try:
         rows = exporting.ranked_rows(store.ranked_opportunities(campaign.name))

@@ -53,6 +53,11 @@ MENTIONSPIDER_PAGE_MAXSIZE = 8 * 1024 * 1024
 #: URLs longer than this, or with a path segment repeated this often, are crawler traps.
 MENTIONSPIDER_TRAP_MAX_URL = 500
 MENTIONSPIDER_TRAP_REPEATS = 3
+#: Progress while a sweep runs: "auto" (a live line on a terminal, else a log line),
+#: "tty" (the live line), "log" (the log line) or "off" (``sweep --quiet``).
+MENTIONSPIDER_PROGRESS = "auto"
+#: Seconds between progress log lines when there is no terminal (0: none).
+MENTIONSPIDER_PROGRESS_INTERVAL = 30.0
 
 #: Search discovery: the Brave Search API's web search endpoint (tests point it elsewhere).
 MENTIONSPIDER_SEARCH_BRAVE_URL = _BRAVE_URL
@@ -110,6 +115,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     # Link checks: one component per crawl that any spider reaches with LinkChecker.of().
     "mentionspider.linkcheck.checker.LinkChecker": 500,
+    "mentionspider.progress.ProgressExtension": 510,
 }
 
 ITEM_PIPELINES = {

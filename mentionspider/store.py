@@ -10,6 +10,8 @@ committed row (and every outreach state) intact.
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,8 +24,9 @@ from sqlite_utils import Migrations
 
 from mentionspider.items import LinkCheckItem, PageItem, SearchAnswerItem, utcnow
 from mentionspider.opportunities import Opportunity
+from mentionspider.runlock import holder_alive, this_host
 
-__all__ = ["Store", "StoreError", "migrations", "OUTREACH_STATES", "utcnow"]
+__all__ = ["Store", "StoreError", "RunLocked", "migrations", "OUTREACH_STATES", "utcnow"]
 
 OUTREACH_STATES = ("new", "contacted", "replied", "won", "lost", "ignored")
 #: States that mean outreach has written to the site (``export --skip-contacted-days``).
@@ -33,6 +36,10 @@ migrations = Migrations("mentionspider")
 
 class StoreError(Exception):
     """The database cannot be opened or does not hold what was asked for."""
+
+
+class RunLocked(StoreError):
+    """Another sweep of the same campaign is running on this database."""
 
 
 @migrations()
@@ -99,6 +106,13 @@ def m004_search_answers(db: sqlite_utils.Database) -> None:
     db.table("opportunities").add_column("source", str)
 
 
+@migrations()
+def m005_run_locks(db: sqlite_utils.Database) -> None:
+    """One sweep at a time per campaign: the running one holds a row here."""
+    db.table("run_locks").create({"campaign": str, "pid": int, "host": str,
+                                  "started_at": str}, pk="campaign")
+
+
 @dataclass(frozen=True, slots=True)
 class RunSummary:
     id: int
@@ -156,11 +170,61 @@ class Store:
                 "mentions": 0, "links_checked": 0, "broken_links": 0, "new_opportunities": 0,
                 "errors": 0, "stats": "{}"}).last_pk or 0)
 
+    def acquire_run_lock(self, campaign: str, *, pid: int | None = None) -> str | None:
+        """Take the campaign's run lock for process ``pid`` (default: this one).
+
+        Raises :class:`RunLocked` naming the holder while another live process holds it;
+        takes over a lock whose process is gone and returns a note saying so. Taking it
+        again from the process that holds it is a no-op. Atomic across processes: the
+        lock row is inserted, or taken over only if it still names the dead holder.
+        """
+        pid = os.getpid() if pid is None else pid
+        host = this_host()
+        row = {"campaign": campaign, "pid": pid, "host": host, "started_at": utcnow()}
+        for _ in range(3):
+            holder = self.db.execute("SELECT pid, host, started_at FROM run_locks "
+                                     "WHERE campaign = ?", [campaign]).fetchone()
+            if holder is None:
+                try:
+                    with self.transaction():
+                        self.db.table("run_locks").insert(row)
+                    return None
+                except sqlite3.IntegrityError:
+                    continue  # taken in between: look again
+            old_pid, old_host, old_started = holder
+            if (old_pid, old_host) == (pid, host):
+                return None
+            if holder_alive(old_pid, old_host, old_started):
+                where = "" if old_host == host else f" on {old_host}"
+                raise RunLocked(f"campaign {campaign!r} is already being swept into "
+                                f"{self.path} by pid {old_pid}{where}, started {old_started}")
+            with self.transaction():
+                taken = self.db.execute(
+                    "UPDATE run_locks SET pid = ?, host = ?, started_at = ? WHERE campaign = ? "
+                    "AND pid = ? AND host = ? AND started_at = ?",
+                    [pid, host, row["started_at"], campaign, *holder]).rowcount
+            if taken:
+                return (f"took over the run lock of campaign {campaign!r} left by pid "
+                        f"{old_pid}, started {old_started}, which is no longer running")
+        raise RunLocked(f"campaign {campaign!r}: could not take the run lock in {self.path}")
+
+    def release_run_lock(self, campaign: str, *, pid: int | None = None) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM run_locks WHERE campaign = ? AND pid = ? AND host = ?",
+                            [campaign, os.getpid() if pid is None else pid, this_host()])
+
     def finish_run(self, run_id: int, *, status: str, counts: dict[str, int],
                    stats: dict[str, Any]) -> None:
         with self.transaction():
             self.db.table("runs").update(run_id, {"finished_at": utcnow(), "status": status, **counts,
                                             "stats": json.dumps(stats, default=str)})
+
+    def end_run(self, run_id: int, status: str, *, only_running: bool = False) -> None:
+        """Set a run's final status (``only_running``: unless it already has one)."""
+        with self.transaction():
+            self.db.execute("UPDATE runs SET status = ?, finished_at = coalesce(finished_at, ?) "
+                            "WHERE id = ?" + (" AND status = 'running'" if only_running else ""),
+                            [status, utcnow(), run_id])
 
     def run(self, run_id: int) -> RunSummary:
         row = self.db.execute("SELECT id, campaign, status, pages, mentions, links_checked, "

@@ -7,6 +7,7 @@ closespider) still flushes what it has and marks the run with its close reason.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,6 +18,8 @@ from mentionspider.items import LinkCheckItem, PageItem, SearchAnswerItem
 from mentionspider.linkcheck.checker import LinkChecker
 from mentionspider.opportunities import broken_link_opportunity
 from mentionspider.store import Store
+
+logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
@@ -44,6 +47,9 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         self.store = Store(self.db_path)
+        note = self.store.acquire_run_lock(spider.campaign.name)  # one run at a time
+        if note:
+            logger.warning("%s", note)
         self.run_id = self.store.start_run(spider.campaign.name, spider.campaign.to_dict())
         self.crawler.stats.set_value("mentionspider/run_id", self.run_id)
         LinkChecker.of(self.crawler).reuse(
@@ -103,5 +109,6 @@ class StorePipeline:
         self.store.finish_run(
             self.run_id, status="finished" if reason == "finished" else f"stopped: {reason}",
             counts={**self.counts, "errors": errors}, stats=all_stats)
+        self.store.release_run_lock(self.crawler.spider.campaign.name)
         self.store.close()
         self.store = None

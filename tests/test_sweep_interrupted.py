@@ -68,6 +68,7 @@ def test_interrupted_sweep_keeps_states_and_committed_rows(tmp_path: Path, sig: 
         wait_for_pages(db, 1, 1)
         first.send_signal(signal.SIGINT)
         first.communicate(timeout=60)
+        assert first.returncode == 130  # stopped by a signal (#12)
         store = Store(db)
         [home] = [o for o in store.ranked_opportunities("slow")
                   if o["page_url"] == "http://slow.example/"]

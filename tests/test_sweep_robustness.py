@@ -66,6 +66,7 @@ def test_failures_are_counted_by_kind(rough: dict) -> None:
     counted = {k.removeprefix("mentionspider/"): v for k, v in stats.items()
                if k.startswith("mentionspider/pages/") or k.startswith("mentionspider/frontier/")}
     assert counted == {
+        "pages/analysed": 2,
         "pages/errors/too_big": 1,
         "pages/errors/too_many_redirects": 1,
         "pages/errors/dns": 1,

@@ -81,7 +81,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         for url in self.campaign.crawl.seeds:
             reason = self.frontier.admit(url, seed=True)
             if reason is None:
-                if (request := self._page_request(url)) is not None:
+                if (request := self._page_request(url, seed=True)) is not None:
                     yield request
             elif reason != "seen":  # more seeds on one site than its page budget
                 self.crawler.stats.inc_value(f"mentionspider/frontier/{reason}")
@@ -90,10 +90,13 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
             yield request
 
     def _page_request(self, url: str, source: str = "seed",
-                      max_depth: int | None = None) -> scrapy.Request | None:
+                      max_depth: int | None = None, *, seed: bool = False
+                      ) -> scrapy.Request | None:
         """A page to fetch; ``source`` and ``max_depth`` (default: the crawl's) go on to the
         pages found from it."""
         meta: dict[str, Any] = {"handle_httpstatus_list": CHECK_STATUSES}
+        if seed:  # named in the summary if it gives no page
+            meta["mentionspider_seed"] = url
         if source != "seed":
             meta["mentionspider_source"] = source
         if max_depth is not None:
@@ -114,9 +117,11 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
             failure = verdict.status if verdict.status in ("dns", "refused") else (
                 f"http_{response.status}")
             stats.inc_value(f"mentionspider/pages/errors/{failure}")
+            self._seed_failed(response.meta, failure)
             return
         if not isinstance(response, TextResponse) or not _is_html(response):
             stats.inc_value("mentionspider/pages/not_html")
+            self._seed_failed(response.meta, "not_html")
             return
         parsed = parse_page(response.body, response.url, response.encoding)
         analysis = self.analyser.analyse(parsed)
@@ -126,6 +131,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         max_depth = response.meta.get("mentionspider_max_depth", self.campaign.crawl.max_depth)
         if depth == 0 and self.frontier is not None:
             self.frontier.add_site(site_of(response.url))  # a seed that redirected elsewhere
+        stats.inc_value("mentionspider/pages/analysed")
         yield PageItem(campaign=self.campaign.name, url=response.url,
                        requested_url=response.request.url if response.request else response.url,
                        site=site_of(response.url), status=response.status, depth=depth,
@@ -171,9 +177,17 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         kind, message = failure_kind(failure)
         name = "robots_disallowed" if kind == "robots" else f"errors/{kind}"
         self.crawler.stats.inc_value(f"mentionspider/pages/{name}")
+        self._seed_failed(failure.request.meta, kind)  # type: ignore[attr-defined]
         if kind != "robots":
             url = failure.request.url  # type: ignore[attr-defined]  # set by Scrapy
             self.logger.warning("page %s failed: %s", url, message)
+
+    def _seed_failed(self, meta: dict[str, Any], reason: str) -> None:
+        """Name the seeds that gave no page (stat ``mentionspider/seeds/failed``: url -> why)."""
+        seed = meta.get("mentionspider_seed")
+        if seed:
+            failed = self.crawler.stats.get_value("mentionspider/seeds/failed") or {}
+            self.crawler.stats.set_value("mentionspider/seeds/failed", {**failed, seed: reason})
 
 
 def _is_html(response: TextResponse) -> bool:
