@@ -376,8 +376,11 @@ def check_campaign(campaign_file: str) -> None:
     Example: mentionspider check-campaign acme.toml
     """
     campaign = _load(campaign_file)
+    providers = len(campaign.search.providers) if campaign.search else 0
+    searching = f", {providers} search provider{'s' * (providers != 1)}" if providers else ""
     click.echo(f"{campaign_file}: ok (campaign {campaign.name!r}, "
-               f"{len(campaign.crawl.seeds)} seeds, {len(campaign.brand_names)} brand names)")
+               f"{len(campaign.crawl.seeds)} seeds, {len(campaign.brand_names)} brand names"
+               f"{searching})")
 
 
 @cli.command()
@@ -385,8 +388,8 @@ def check_campaign(campaign_file: str) -> None:
               show_default=True, help="Where the database and the CSV go.")
 @click.option("--top", type=int, default=10, show_default=True, help="Rows to print.")
 def demo(out_dir: str, top: int) -> None:
-    """Sweep the bundled sample web (served locally through a proxy) and print the top of
-    the ranked prospect list.
+    """Sweep the bundled sample web (served locally through a proxy, with a fake SearXNG
+    instance for its search discovery) and print the top of the ranked prospect list.
 
     Example: mentionspider demo --out demo-output
     """
@@ -415,8 +418,10 @@ def demo(out_dir: str, top: int) -> None:
     click.echo(f"\nTop {min(top, len(rows))} of {len(rows)} prospects:")
     for row in rows[:top]:
         target = f" -> {row['target_url']} ({row['status']})" if row["target_url"] else ""
+        found = (f"\n       found through {row['source']}"
+                 if row.get("source") not in ("", "seed", None) else "")
         click.echo(f"{row['rank']:>3}. [{row['score']:>3}] {row['kind']:<18} "
-                   f"{row['page_url']}{target}\n       {row['reasons']}")
+                   f"{row['page_url']}{target}\n       {row['reasons']}{found}")
     click.echo(f"\nFull CSV: {csv_path}\nDatabase: {db}")
 
 

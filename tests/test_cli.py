@@ -53,7 +53,7 @@ def test_check_campaign_accepts_the_sample() -> None:
     result = CliRunner().invoke(cli, ["check-campaign",
                                       str(ROOT / "mentionspider/sampleweb/campaign.toml")])
     assert result.exit_code == 0, result.output
-    assert re.search(r": ok \(campaign 'acme', 2 seeds, 2 brand names\)", result.output)
+    assert re.search(r": ok \(campaign 'acme', 2 seeds, 2 brand names, 1 search provider\)", result.output)
 
 
 def test_export_needs_an_existing_database(tmp_path: Path) -> None:

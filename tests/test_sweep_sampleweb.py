@@ -30,6 +30,16 @@ EXPECTED = {
     ("broken_link", BEST, "http://widgetshop.example/discontinued", "410", "main"),
     ("broken_link", BEST, "http://widgetshop.example/moved", "404", "main"),
     ("broken_link", BEST, "http://deadwidgets.example/", "dns", "main"),
+    # found through the sample web's fake SearXNG (search discovery)
+    ("unlinked_mention", "http://widgetreviews.example/acme-widgets-review", "", "", "main"),
+    ("competitor_mention", "http://sprocketforum.example/t/globex-sprocket-pro", "", "", "main"),
+}
+FROM_SEARCH = {
+    "http://widgetreviews.example/acme-widgets-review":
+        'searxng: "Acme Widgets" -site:acmewidgets.com #1',
+    "http://sprocketforum.example/t/globex-sprocket-pro":
+        'searxng: "Globex Gadgets" -"Acme Widgets" -"AcmeWidgets" -site:globexgadgets.com '
+        '-site:acmewidgets.com #2',
 }
 
 
@@ -53,6 +63,7 @@ def test_sweep_finds_exactly_the_expected_opportunities(swept: dict) -> None:
     found = {(r["kind"], r["page_url"], r["target_url"], r["status"], r["placement"])
              for r in rows}
     assert found == EXPECTED
+    assert {r["page_url"]: r["source"] for r in rows if r["source"] != "seed"} == FROM_SEARCH
     assert [r["rank"] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
     scores = [int(r["score"]) for r in rows]
     assert scores == sorted(scores, reverse=True)
@@ -128,12 +139,21 @@ def test_each_outbound_url_is_checked_once_head_first(swept: dict) -> None:
 
 def test_summary_and_run_row(swept: dict) -> None:
     summary = swept["summary"]
-    # 5 widgetblog pages (not /private/) + 4 gadgetnews pages
-    assert "pages analysed      9" in summary
+    # 5 widgetblog pages (not /private/) + 4 gadgetnews pages + 2 found through search
+    assert "pages analysed      11" in summary
     assert "links checked       11 " in summary  # unique outbound URLs, brand links excluded
     assert "broken targets      4" in summary
-    assert "opportunities       9 (9 new)" in summary
+    assert "opportunities       11 (11 new)" in summary
     assert "robots.txt skipped  1" in summary
+    assert ("  search searxng      21 queries sent, 0 from cache, 10 results, 2 new pages, "
+            "0 errors\n    unresponsive engine: google (Suspended: too many requests)\n") in summary
+
+
+def test_search_never_requests_brand_excluded_or_social_hosts(swept: dict) -> None:
+    hosts = {entry.host for entry in swept["log"]}
+    assert "searx.example" in hosts
+    assert not hosts & {"acmewidgets.com", "www.acmewidgets.com", "www.reddit.com",
+                        "makerdirectory.example", "twitter.com"}
 
 
 def test_rerun_upserts_and_keeps_outreach_state(swept: dict, sample_web: VirtualWeb) -> None:
@@ -142,9 +162,13 @@ def test_rerun_upserts_and_keeps_outreach_state(swept: dict, sample_web: Virtual
     target = first[0]["id"]
     result = run_cli(["state", target, "contacted", "--db", str(db), "--note", "mailed"])
     assert result.returncode == 0, result.stderr
+    sample_web.clear_log()
     result = run_cli(["sweep", CAMPAIGN, "--db", str(db)], proxy=sample_web.url)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "opportunities       9 (0 new)" in result.stdout
+    assert "opportunities       11 (0 new)" in result.stdout
+    # within the campaign's cache_ttl_hours: not one search request
+    assert not [e for e in sample_web.requests if e.host == "searx.example"]
+    assert "  search searxng      0 queries sent, 21 from cache, 10 results, " in result.stdout
     second = json.loads(export(db, "--format", "json"))
     assert len(second) == len(first)
     row = next(r for r in second if r["id"] == target)
