@@ -16,6 +16,7 @@ from mentionspider.campaign import Campaign, CampaignError, load_campaign
 from mentionspider.search.config import SearchConfig
 from mentionspider.opportunities import KINDS
 from mentionspider.overrides import SettingError, parse_overrides
+from mentionspider import store as storing
 from mentionspider.store import OUTREACH_STATES, RunLocked, Store, StoreError
 
 __all__ = ["cli"]
@@ -34,11 +35,47 @@ def _load(path: str) -> Campaign:
         raise CampaignFileError(str(exc)) from None
 
 
-def _open_store(db: str, *, create: bool = False) -> Store:
+class DatabaseProblem(click.ClickException):
+    """A database that cannot be used as asked: one line, the exit code of its kind
+    (README, "Exit codes")."""
+
+    def __init__(self, error: StoreError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+def _open_store(db: str, *, create: bool = False, readonly: bool = False) -> Store:
     try:
-        return Store(db, create=create)
+        return Store(db, create=create, readonly=readonly)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise DatabaseProblem(exc) from None
+
+
+class _Group(click.Group):
+    """Turns a database error met halfway through a command (a damaged page read by a
+    query) into one line with its exit code, like the errors met when opening."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["mentionspider_args"] = list(args)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise DatabaseProblem(exc) from None
+        except storing.sqlite3.Error as exc:
+            raise DatabaseProblem(storing.database_error(_db_argument(ctx), exc)) from None
+
+
+def _db_argument(ctx: click.Context) -> str:
+    args = ctx.meta.get("mentionspider_args", [])
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--db="):
+            return arg[5:]
+    return "the database"
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,7 +102,7 @@ def _folder_must_exist(option: str, path: str | Path) -> None:
         raise BadInput(f"{option} {path}: folder {folder} does not exist")
 
 
-@click.group()
+@click.group(cls=_Group)
 @click.version_option(package_name="mentionspider")
 def cli() -> None:
     """Find link-building prospects: unlinked brand mentions, broken outbound links and
@@ -113,9 +150,12 @@ def sweep(campaign_file: str, db: str, settings: tuple[str, ...], log_level: str
         overrides.setdefault("MENTIONSPIDER_PROGRESS", "off")
     store = _open_store(db, create=True)  # fail on a bad database before any request
     try:
+        store.check_writable()
         note = store.acquire_run_lock(campaign.name)
     except RunLocked as exc:
         raise click.ClickException(str(exc)) from None
+    except StoreError as exc:
+        raise DatabaseProblem(exc) from None
     finally:
         store.close()
     if note:
@@ -264,8 +304,9 @@ def export_command(db: str, campaign: str | None, fmt: str, output: str | None,
         raise click.UsageError("--format xlsx needs -o FILE")
     if output and not Path(output).resolve().parent.is_dir():
         raise click.ClickException(f"{output}: folder {Path(output).parent} does not exist")
-    store = _open_store(db)
+    store = _open_store(db, readonly=True)
     try:
+        store.verify_table("opportunities")  # a damaged page must not drop rows silently
         if campaign and campaign not in store.campaigns():
             raise click.ClickException(f"no campaign {campaign!r} in {db}")
         opportunities = store.ranked_opportunities(
@@ -307,7 +348,7 @@ def runs(db: str, campaign: str | None) -> None:
 
     Example: mentionspider runs --db acme.db
     """
-    store = _open_store(db)
+    store = _open_store(db, readonly=True)
     try:
         rows = store.runs(campaign)
     finally:
@@ -366,6 +407,37 @@ def search(campaign_file: str, dry_run: bool, settings: tuple[str, ...]) -> None
     brave_url = project_settings(_parse_settings(settings)).get("MENTIONSPIDER_SEARCH_BRAVE_URL")
     click.echo("\n".join(dry_run_lines(campaign.search, placeholder_values(campaign),
                                        brave_url=brave_url)))
+
+
+@cli.command()
+@db_option
+def migrate(db: str) -> None:
+    """Bring a database made by an older mentionspider up to this version's schema
+    (sweep and state do it themselves; export and runs only read and ask for this).
+
+    Example: mentionspider migrate --db acme.db
+    """
+    store = _open_store(db)
+    store.close()
+    click.echo(f"{db}: " + (f"applied {', '.join(store.migrated)}" if store.migrated
+                            else "up to date"))
+
+
+@cli.command(name="check-db")
+@db_option
+def check_db(db: str) -> None:
+    """Run SQLite's integrity check on a database (read-only) and say what it found.
+    Exits 0 when the file is whole, 4 when it is damaged.
+
+    Example: mentionspider check-db --db acme.db
+    """
+    try:
+        ok, lines = storing.check_database(db)
+    except StoreError as exc:
+        raise DatabaseProblem(exc) from None
+    click.echo("\n".join(lines))
+    if not ok:
+        raise SystemExit(storing.CorruptDatabase.exit_code)
 
 
 @cli.command(name="check-campaign")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -26,7 +27,9 @@ from mentionspider.items import LinkCheckItem, PageItem, SearchAnswerItem, utcno
 from mentionspider.opportunities import Opportunity
 from mentionspider.runlock import holder_alive, this_host
 
-__all__ = ["Store", "StoreError", "RunLocked", "migrations", "OUTREACH_STATES", "utcnow"]
+__all__ = ["Store", "StoreError", "RunLocked", "ForeignDatabase", "CorruptDatabase",
+           "LockedDatabase", "ReadOnlyDatabase", "SchemaMismatch", "database_error", "check_database",
+           "APPLICATION_ID", "BUSY_TIMEOUT", "migrations", "OUTREACH_STATES", "utcnow"]
 
 OUTREACH_STATES = ("new", "contacted", "replied", "won", "lost", "ignored")
 #: States that mean outreach has written to the site (``export --skip-contacted-days``).
@@ -34,8 +37,157 @@ CONTACTED_STATES = ("contacted", "replied", "won", "lost")
 migrations = Migrations("mentionspider")
 
 
+#: ``PRAGMA application_id`` of a mentionspider database ("MSPD").
+APPLICATION_ID = 0x4D535044
+#: Seconds a command waits for another process's write lock before giving up.
+BUSY_TIMEOUT = 10.0
+#: Tables that mark a mentionspider database made before it had an application id.
+_OWN_TABLES = frozenset({"_sqlite_migrations", "campaigns", "runs", "opportunities"})
+
+
 class StoreError(Exception):
     """The database cannot be opened or does not hold what was asked for."""
+
+    #: The exit code the CLI gives this problem (README, "Exit codes").
+    exit_code = 1
+
+
+class ForeignDatabase(StoreError):
+    """Not a SQLite file, or another application's database: left untouched."""
+
+    exit_code = 3
+
+
+class CorruptDatabase(StoreError):
+    """SQLite found damage in the file."""
+
+    exit_code = 4
+
+
+class LockedDatabase(StoreError):
+    """Another process held the write lock longer than :data:`BUSY_TIMEOUT`."""
+
+    exit_code = 5
+
+
+class ReadOnlyDatabase(StoreError):
+    """A write was needed but the file (or its folder) cannot be written."""
+
+    exit_code = 6
+
+
+class SchemaMismatch(StoreError):
+    """The database was made by an older (``migrate`` it) or newer mentionspider."""
+
+    exit_code = 7
+
+
+def database_error(path: str | Path, exc: BaseException) -> StoreError:
+    """The one-line :class:`StoreError` for a sqlite3 error on the database at ``path``."""
+    if isinstance(exc, StoreError):
+        return exc
+    message = str(exc)
+    lower = message.lower()
+    if "not a database" in lower or "file is encrypted" in lower:
+        return ForeignDatabase(f"{path} is not a SQLite database")
+    if "malformed" in lower or "corrupt" in lower:
+        return CorruptDatabase(f"{path} is corrupt ({message}); "
+                               f"`mentionspider check-db --db {path}` says where")
+    if "locked" in lower or "busy" in lower:
+        return LockedDatabase(f"{path} is locked by another process "
+                              f"(waited {BUSY_TIMEOUT:g} s); try again when it is done")
+    if "readonly" in lower or "read-only" in lower or "unable to open" in lower:
+        return ReadOnlyDatabase(f"{path} is read-only: this command needs to write the "
+                                "file and its folder")
+    return StoreError(f"cannot use database {path}: {message}")
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
+    return conn
+
+
+def _identify(conn: sqlite3.Connection, path: Path) -> bool:
+    """Whether the database at ``path`` is new (empty). Raises :class:`ForeignDatabase`
+    unless it is empty or mentionspider's. Reads only: nothing is written."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    tables = {row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if app_id == APPLICATION_ID:
+        return False
+    if app_id:
+        raise ForeignDatabase(f"{path} belongs to another application (application_id "
+                              f"{app_id:#x}); mentionspider leaves it alone")
+    if not tables:
+        return True
+    own = _OWN_TABLES <= tables and conn.execute(
+        "SELECT count(*) FROM _sqlite_migrations WHERE migration_set = ?",
+        [migrations.name]).fetchone()[0] > 0
+    if not own:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise ForeignDatabase(f"{path} is not a mentionspider database (tables: {shown}); "
+                              "mentionspider leaves it alone")
+    return False
+
+
+def _schema_problem(db: sqlite_utils.Database, path: Path) -> tuple[list[str], list[str]]:
+    """(pending, unknown) migration names of a mentionspider database."""
+    applied = [m.name for m in migrations.applied(db)]
+    known = [m.name for m in migrations._migrations]
+    return ([m for m in known if m not in applied], [m for m in applied if m not in known])
+
+
+def _integrity(conn: sqlite3.Connection, argument: str) -> list[str]:
+    """What ``PRAGMA integrity_check(argument)`` reports; SQLite may end the report with
+    an error of its own when the damage stops the check, which becomes the last line."""
+    found: list[str] = []
+    cursor = conn.execute(f"PRAGMA integrity_check({argument})")
+    try:
+        for row in cursor:
+            found.append(str(row[0]))
+    except sqlite3.DatabaseError as exc:
+        found.append(f"the check stopped: {exc}")
+    return found
+
+
+def check_database(path: str | Path) -> tuple[bool, list[str]]:
+    """``(ok, lines)``: what ``PRAGMA integrity_check`` and the schema check found.
+
+    Opens the file read-only; raises :class:`StoreError` subclasses when it cannot
+    even be read (not SQLite, locked, unreadable)."""
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"no database at {path}")
+    try:
+        conn = _connect(path, readonly=True)
+        try:
+            _identify(conn, path)
+            found = _integrity(conn, "100")
+            db = sqlite_utils.Database(conn)
+            pending, unknown = _schema_problem(db, path)
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        error = database_error(path, exc)
+        if isinstance(error, CorruptDatabase):
+            return False, [f"{path}: damaged beyond a check: {exc}"]
+        raise error from None
+    ok = found == ["ok"]
+    lines = [f"{path}: integrity_check ok ({pages} pages)"] if ok else [
+        f"{path}: integrity_check found {len(found)} problem(s)"
+        f"{' (the first 100)' if len(found) >= 100 else ''}:", *(f"  {line}" for line in found)]
+    if pending:
+        lines.append(f"{path}: older schema, pending migrations {', '.join(pending)}: "
+                     f"run `mentionspider migrate --db {path}`")
+    if unknown:
+        lines.append(f"{path}: made by a newer mentionspider (migrations {', '.join(unknown)})")
+    return ok, lines
 
 
 class RunLocked(StoreError):
@@ -131,19 +283,80 @@ class RunSummary:
 class Store:
     """A mentionspider database. ``Store(path)`` creates and migrates it as needed."""
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False,
+                 migrate: bool = True) -> None:
+        """Open (``create``: create) the database at ``path``.
+
+        The file is identified before anything is written: another application's
+        database (its ``application_id``, or tables without mentionspider's migrations)
+        raises :class:`ForeignDatabase` and is left byte for byte as it was.
+        ``readonly`` opens it read-only and never migrates (an older schema raises
+        :class:`SchemaMismatch` naming ``mentionspider migrate``); otherwise pending
+        migrations are applied when ``migrate``.
+        """
         path = Path(path)
-        if not create and not path.exists():
+        if not path.exists() and (readonly or not create):
             raise StoreError(f"no database at {path}")
+        if path.exists() and not path.is_file():
+            raise ForeignDatabase(f"{path} is not a database file")
+        conn: sqlite3.Connection | None = None
         try:
-            self.db = sqlite_utils.Database(path)
-            self.db.enable_wal()
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA busy_timeout=10000")
-            migrations.apply(self.db)
+            conn = _connect(path, readonly=readonly)
+            new = _identify(conn, path)
+            self.db = sqlite_utils.Database(conn)
+            pending, unknown = _schema_problem(self.db, path)
+            if unknown:
+                raise SchemaMismatch(f"{path} was written by a newer mentionspider "
+                                     f"(migrations {', '.join(unknown)}); upgrade mentionspider")
+            if pending and not new and (readonly or not migrate):
+                raise SchemaMismatch(f"{path} has an older schema (pending: "
+                                     f"{', '.join(pending)}): run `mentionspider migrate "
+                                     f"--db {path}`")
+            if new and readonly:
+                raise StoreError(f"{path} is an empty database: no mentionspider data in it")
+            if not readonly:
+                if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                self.db.enable_wal()
+                conn.execute("PRAGMA synchronous=NORMAL")
+                if migrate and pending:
+                    migrations.apply(self.db)
         except Exception as exc:  # sqlite3.DatabaseError and friends
-            raise StoreError(f"cannot open database {path}: {exc}") from exc
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise database_error(path, exc) from exc
         self.path = path
+        self.readonly = readonly
+        #: Migrations this open applied to an existing database.
+        self.migrated = pending if migrate and not readonly and not new else []
+
+    def check_writable(self) -> None:
+        """Raise :class:`ReadOnlyDatabase` or :class:`LockedDatabase` unless a write
+        transaction can start now (waiting at most :data:`BUSY_TIMEOUT`)."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:  # a write SQLite really attempts (and that is rolled back)
+                self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            finally:
+                self.db.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise database_error(self.path, exc) from exc
+
+    def pending_migrations(self) -> list[str]:
+        return _schema_problem(self.db, self.path)[0]
+
+    def verify_table(self, table: str) -> None:
+        """Raise :class:`CorruptDatabase` unless ``PRAGMA integrity_check`` finds
+        ``table`` and its indexes whole (a damaged page can drop rows silently)."""
+        try:
+            found = _integrity(self.db.conn, table)
+        except sqlite3.Error as exc:
+            raise database_error(self.path, exc) from exc
+        if found != ["ok"]:
+            raise CorruptDatabase(f"{self.path} is corrupt ({found[0]}); "
+                                  f"`mentionspider check-db --db {self.path}` says where")
 
     def close(self) -> None:
         self.db.close()
