@@ -142,17 +142,23 @@ def _schema_problem(db: sqlite_utils.Database, path: Path) -> tuple[list[str], l
     return ([m for m in known if m not in applied], [m for m in applied if m not in known])
 
 
-def _integrity(conn: sqlite3.Connection, argument: str) -> list[str]:
-    """What ``PRAGMA integrity_check(argument)`` reports; SQLite may end the report with
-    an error of its own when the damage stops the check, which becomes the last line."""
-    found: list[str] = []
-    cursor = conn.execute(f"PRAGMA integrity_check({argument})")
+def _integrity(conn: sqlite3.Connection, argument: str = "100",
+               pragma: str = "integrity_check") -> list[str]:
+    """What ``PRAGMA integrity_check(argument)`` (or ``quick_check``) reports.
+
+    SQLite can end a report with an error of its own when the damage stops the check
+    (and Python's cursor, which reads a row ahead, then loses the report): the check is
+    then run again to its first problem only, and the error becomes the last line."""
     try:
-        for row in cursor:
-            found.append(str(row[0]))
+        return [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}({argument})")]
     except sqlite3.DatabaseError as exc:
-        found.append(f"the check stopped: {exc}")
-    return found
+        stopped = f"the check stopped: {exc}"
+    try:
+        first = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}(1)")] \
+            if argument.isdigit() else []
+    except sqlite3.DatabaseError:
+        first = []
+    return [line for line in first if line != "ok"] + [stopped]
 
 
 def check_database(path: str | Path) -> tuple[bool, list[str]]:
@@ -167,7 +173,11 @@ def check_database(path: str | Path) -> tuple[bool, list[str]]:
         conn = _connect(path, readonly=True)
         try:
             _identify(conn, path)
-            found = _integrity(conn, "100")
+            # quick_check first: it lists broken pages where integrity_check can stop at
+            # the first one with an error of its own; then the full check (indexes too).
+            found = _integrity(conn, "100", "quick_check")
+            if found == ["ok"]:
+                found = _integrity(conn, "100")
             db = sqlite_utils.Database(conn)
             pending, unknown = _schema_problem(db, path)
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
@@ -179,9 +189,11 @@ def check_database(path: str | Path) -> tuple[bool, list[str]]:
             return False, [f"{path}: damaged beyond a check: {exc}"]
         raise error from None
     ok = found == ["ok"]
+    problems = [line for line in "\n".join(found).splitlines()
+                if line.strip() and not line.startswith("*** in database")]
     lines = [f"{path}: integrity_check ok ({pages} pages)"] if ok else [
-        f"{path}: integrity_check found {len(found)} problem(s)"
-        f"{' (the first 100)' if len(found) >= 100 else ''}:", *(f"  {line}" for line in found)]
+        f"{path}: integrity_check found {len(problems)} problem(s)"
+        f"{' (the first 100)' if len(found) >= 100 else ''}:", *(f"  {p}" for p in problems)]
     if pending:
         lines.append(f"{path}: older schema, pending migrations {', '.join(pending)}: "
                      f"run `mentionspider migrate --db {path}`")
@@ -348,14 +360,20 @@ class Store:
         return _schema_problem(self.db, self.path)[0]
 
     def verify_table(self, table: str) -> None:
-        """Raise :class:`CorruptDatabase` unless ``PRAGMA integrity_check`` finds
-        ``table`` and its indexes whole (a damaged page can drop rows silently)."""
+        """Raise :class:`CorruptDatabase` unless ``PRAGMA quick_check`` finds every page
+        whole and ``PRAGMA integrity_check`` finds ``table``'s rows and indexes agreeing
+        (a damaged page can drop rows without any error when they are read)."""
         try:
-            found = _integrity(self.db.conn, table)
+            found = _integrity(self.db.conn, "1", "quick_check")
+            if found == ["ok"]:
+                found = _integrity(self.db.conn, table)
         except sqlite3.Error as exc:
             raise database_error(self.path, exc) from exc
         if found != ["ok"]:
-            raise CorruptDatabase(f"{self.path} is corrupt ({found[0]}); "
+            lines = [line for line in "\n".join(found).splitlines()
+                     if line.strip() and not line.startswith("*** in database")]
+            first = (lines or ["damaged"])[0][:150]
+            raise CorruptDatabase(f"{self.path} is corrupt ({first}); "
                                   f"`mentionspider check-db --db {self.path}` says where")
 
     def close(self) -> None:

@@ -148,15 +148,14 @@ def test_a_locked_database_waits_a_bounded_time(tmp_path: Path,
         holder.close()
 
 
-def damage(db: Path, *, zero_cells: bool) -> None:
-    """Break one b-tree page of the opportunities table in the middle of the file."""
+def damage(db: Path, table: str, *, zero_cells: bool) -> None:
+    """Break one b-tree leaf page of ``table`` in the middle of its pages."""
     with sqlite3.connect(db) as conn:
         size = conn.execute("PRAGMA page_size").fetchone()[0]
-        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = "
-                            "'opportunities'").fetchone()[0]
+        leaves = [n for (n,) in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+            [table])]
     data = bytearray(db.read_bytes())
-    leaves = [n for n in range(root + 1, len(data) // size)
-              if data[(n - 1) * size] == 0x0D and b"/post/" in data[(n - 1) * size:n * size]]
     at = (leaves[len(leaves) // 2] - 1) * size
     if zero_cells:  # a leaf that says it holds no rows: a plain scan just skips them
         data[at + 3:at + 5] = b"\x00\x00"
@@ -165,10 +164,13 @@ def damage(db: Path, *, zero_cells: bool) -> None:
     db.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("zero_cells", [False, True], ids=["garbage", "rows_dropped"])
-def test_a_damaged_database_never_exports_with_exit_0(tmp_path: Path, zero_cells: bool) -> None:
+@pytest.mark.parametrize("table,zero_cells", [
+    ("opportunities", False), ("opportunities", True), ("pages", False), ("pages", True)],
+    ids=["garbage", "rows_dropped", "other_table_garbage", "other_table_rows_dropped"])
+def test_a_damaged_database_never_exports_with_exit_0(tmp_path: Path, table: str,
+                                                      zero_cells: bool) -> None:
     db = filled(tmp_path / "bad.db")
-    damage(db, zero_cells=zero_cells)
+    damage(db, table, zero_cells=zero_cells)
     before = digest(db)
     code, output = invoke("export", "--db", str(db), "-o", str(tmp_path / "out.csv"))
     assert code == 4, output
