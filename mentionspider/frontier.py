@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from mentionspider.analysis.urls import site_of
+from mentionspider.analysis.urls import canonical_url, normalize_host, origin_of, site_of, url_key
 
 __all__ = ["Frontier", "trap_reason", "SKIPPED_EXTENSIONS"]
 
@@ -39,11 +39,18 @@ def _extension(url: str) -> str:
 
 
 class Frontier:
-    """Decides whether a discovered same-site URL is fetched.
+    """Decides whether a discovered same-site URL is fetched, and under which address.
 
     ``admit`` answers None (fetch it; the page is counted against its site's
-    budget) or the reason it is skipped: ``seen`` (admitted before),
+    budget) or the reason it is skipped: ``seen`` (this page was admitted before,
+    under any of its addresses: see :func:`~mentionspider.analysis.urls.url_key`),
     ``offsite``, ``site_budget``, ``not_html`` or a :func:`trap_reason`.
+
+    :meth:`canonical` is the address a page is fetched and stored under: its
+    :func:`~mentionspider.analysis.urls.canonical_url`, moved to the scheme and host
+    its site was first seen with (a seed's, or where a seed redirected), so that a
+    site that links to itself with ``http://`` or ``www.`` while the seed is
+    ``https://`` is crawled once, under the seed's address.
     """
 
     def __init__(self, sites: Iterable[str], *, max_pages_per_site: int,
@@ -53,13 +60,34 @@ class Frontier:
         self.max_url_length = max_url_length
         self.max_repeats = max_repeats
         self.pages: Counter[str] = Counter()
-        self.seen: set[str] = set()
+        self.seen: set[str] = set()  # url_key of every admitted page
+        self.origins: dict[str, str] = {}  # host without www. -> scheme://host[:port]
 
     def add_site(self, site: str) -> None:
         self.sites.add(site)
 
+    def set_origin(self, url: str) -> None:
+        """Fetch and store the pages of ``url``'s host (with or without ``www.``) under
+        ``url``'s scheme and host from now on."""
+        canonical = canonical_url(url)
+        origin = origin_of(canonical)
+        self.origins[normalize_host(origin.split("://", 1)[-1])] = origin
+
+    def canonical(self, url: str) -> str:
+        canonical = canonical_url(url)
+        origin = origin_of(canonical)
+        preferred = self.origins.get(normalize_host(origin.split("://", 1)[-1]))
+        if preferred is None or preferred == origin:
+            return canonical
+        return preferred + canonical[len(origin):]
+
+    def mark_seen(self, url: str) -> None:
+        """``url`` was fetched (a redirect's target, a page's rel=canonical): never again."""
+        self.seen.add(url_key(url))
+
     def admit(self, url: str, *, seed: bool = False) -> str | None:
-        if url in self.seen:
+        key = url_key(url)
+        if key in self.seen:
             return "seen"
         site = site_of(url)
         if not seed and site not in self.sites:
@@ -74,5 +102,8 @@ class Frontier:
         if self.pages[site] >= self.max_pages_per_site:
             return "site_budget"
         self.pages[site] += 1
-        self.seen.add(url)
+        self.seen.add(key)
+        if seed and normalize_host(origin_of(canonical_url(url)).split("://", 1)[-1]) \
+                not in self.origins:
+            self.set_origin(url)
         return None

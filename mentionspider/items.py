@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from mentionspider.analysis.page import PageAnalysis
+from mentionspider.analysis.signals import PageSignals
 from mentionspider.opportunities import Opportunity
 
 __all__ = ["PageItem", "LinkCheckItem", "SearchAnswerItem", "utcnow"]
@@ -21,7 +22,7 @@ class PageItem:
     """One fetched HTML page and what the analysis found on it."""
 
     campaign: str
-    url: str  # the URL the page was fetched from (after redirects)
+    url: str  # the page's canonical URL (after redirects; a same-site rel=canonical followed)
     requested_url: str
     site: str  # registered domain
     status: int
@@ -30,6 +31,7 @@ class PageItem:
     analysis: PageAnalysis
     opportunity: Opportunity | None = None  # set by the classify pipeline
     source: str = "seed"  # how the page was found: "seed", or provider, query and rank
+    signals: PageSignals | None = None  # what the markup says: canonical, robots, author...
 
 
 @dataclass(slots=True)

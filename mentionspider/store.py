@@ -14,7 +14,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from urllib.parse import quote
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from mentionspider.analysis.urls import canonical_url, url_key
 from mentionspider.items import LinkCheckItem, PageItem, SearchAnswerItem, utcnow
 from mentionspider.opportunities import Opportunity
 from mentionspider.runlock import holder_alive, this_host
@@ -277,6 +278,78 @@ def m005_run_locks(db: sqlite_utils.Database) -> None:
                                   "started_at": str}, pk="campaign")
 
 
+#: Outreach states from least to most advanced: when a migration merges two rows for
+#: one page, the merged row keeps the most advanced state (a contacted twin beats an
+#: ignored one, a won twin beats a lost one).
+STATE_PROGRESS = ("new", "ignored", "contacted", "replied", "lost", "won")
+
+
+def opportunity_identity(kind: str, page_url: str, target_url: str | None) -> str:
+    """What makes two opportunity rows one: the kind and the identities
+    (:func:`url_key`) of the page and of the target."""
+    return "\x1f".join((kind, url_key(page_url), url_key(target_url) if target_url else ""))
+
+
+@migrations()
+def m006_canonical_identity(db: sqlite_utils.Database) -> None:
+    """One page, one row: pages and opportunities get their identity (the URL key, which
+    folds scheme, ``www.``, default ports, index files, trailing slashes, fragments,
+    query order and tracking parameters), and twins already stored are merged. A merged
+    opportunity keeps the id and state of its most advanced twin (:data:`STATE_PROGRESS`),
+    the earliest first sighting and the latest last one; the ids of the others are kept
+    in ``merged_ids`` so ``mentionspider state OLD_ID`` still finds the row."""
+    db.table("pages").add_column("key", str)
+    pages = list(db.query("SELECT campaign, url, last_run FROM pages"))
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in pages:
+        groups.setdefault((row["campaign"], url_key(row["url"])), []).append(row)
+    for (campaign, key), rows in groups.items():
+        rows.sort(key=lambda r: (-(r["last_run"] or 0), r["url"] != canonical_url(r["url"]),
+                                 len(r["url"]), r["url"]))
+        db.execute("UPDATE pages SET key = ? WHERE campaign = ? AND url = ?",
+                   [key, campaign, rows[0]["url"]])
+        for twin in rows[1:]:
+            for table, column in (("pages", "url"), ("links", "page_url"),
+                                  ("mentions", "page_url")):
+                db.execute(f"DELETE FROM {table} WHERE campaign = ? AND {column} = ?",
+                           [campaign, twin["url"]])
+    db.table("pages").create_index(["campaign", "key"])
+
+    db.table("opportunities").add_column("page_key", str)
+    db.table("opportunities").add_column("identity", str)
+    db.table("merged_ids").create({"id": str, "into_id": str, "merged_at": str}, pk="id")
+    rows = list(db.query("SELECT id, campaign, kind, page_url, target_url, state, first_seen, "
+                         "first_run, last_seen, last_run, active, note FROM opportunities"))
+    by_identity: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        identity = opportunity_identity(row["kind"], row["page_url"], row["target_url"])
+        by_identity.setdefault((row["campaign"], identity), []).append(row)
+    now = utcnow()
+    for (_campaign, identity), twins in by_identity.items():
+        twins.sort(key=lambda r: (-_progress(r["state"]), r["first_seen"] or "", r["id"]))
+        keep, others = twins[0], twins[1:]
+        merged: dict[str, Any] = {"identity": identity, "page_key": url_key(keep["page_url"])}
+        if others:
+            merged["first_seen"] = min(r["first_seen"] or "~" for r in twins)
+            merged["first_run"] = min(r["first_run"] or 0 for r in twins)
+            merged["last_seen"] = max(r["last_seen"] or "" for r in twins)
+            merged["last_run"] = max(r["last_run"] or 0 for r in twins)
+            merged["active"] = max(r["active"] or 0 for r in twins)
+            notes = [r["note"] for r in twins if r["note"]]
+            merged["note"] = " | ".join(dict.fromkeys(notes)) if notes else None
+            for other in others:
+                db.execute("DELETE FROM opportunities WHERE id = ?", [other["id"]])
+                db.table("merged_ids").insert({"id": other["id"], "into_id": keep["id"],
+                                               "merged_at": now}, replace=True)
+        db.table("opportunities").update(keep["id"], merged)
+    db.table("opportunities").create_index(["campaign", "identity"])
+    db.table("opportunities").create_index(["campaign", "page_key"])
+
+
+def _progress(state: str | None) -> int:
+    return STATE_PROGRESS.index(state) if state in STATE_PROGRESS else 0
+
+
 @dataclass(frozen=True, slots=True)
 class RunSummary:
     id: int
@@ -488,7 +561,16 @@ class Store:
 
     def _save_page(self, run_id: int, item: PageItem) -> int:
         a, now, key = item.analysis, item.fetched_at, [item.campaign, item.url]
-        page = {"campaign": item.campaign, "url": item.url, "site": item.site,
+        page_key = url_key(item.url)
+        # the same page stored under another address (before canonical URLs, or before
+        # its site's address changed): this row replaces it
+        for (twin,) in self.db.execute("SELECT url FROM pages WHERE campaign = ? AND key = ? "
+                                       "AND url != ?", [item.campaign, page_key, item.url]):
+            for table, column in (("pages", "url"), ("links", "page_url"),
+                                  ("mentions", "page_url")):
+                self.db.execute(f"DELETE FROM {table} WHERE campaign = ? AND {column} = ?",
+                                [item.campaign, twin])
+        page = {"campaign": item.campaign, "url": item.url, "key": page_key, "site": item.site,
                 "status": item.status, "title": a.title, "lang": a.lang, "depth": item.depth,
                 "linked": int(a.linked), "brand_link_rels": json.dumps(a.brand_link_rels),
                 "mention_count": len(a.mentions), "keywords": ",".join(a.keywords),
@@ -509,9 +591,11 @@ class Store:
               "anchor_text": link.anchor_text, "rel": link.rel, "placement": link.placement,
               "snippet": link.snippet, "last_run": run_id} for link in a.outlinks),
             pk=("campaign", "page_url", "target_url"), replace=True)
-        keep = item.opportunity.id if item.opportunity else ""
-        self.db.execute("UPDATE opportunities SET active = 0 WHERE campaign = ? AND page_url = ? "
-                        "AND kind != 'broken_link' AND id != ?", [*key, keep])
+        keep = (opportunity_identity(item.opportunity.kind, item.opportunity.page_url,
+                                     item.opportunity.target_url) if item.opportunity else "")
+        self.db.execute("UPDATE opportunities SET active = 0 WHERE campaign = ? AND page_key = ? "
+                        "AND kind != 'broken_link' AND identity != ?",
+                        [item.campaign, page_key, keep])
         return self.upsert_opportunities(run_id, [item.opportunity] if item.opportunity else [],
                                          now=now)
 
@@ -596,8 +680,8 @@ class Store:
             new = self.upsert_opportunities(run_id, opportunities)
             self.db.execute(
                 "UPDATE opportunities SET active = 0 WHERE campaign = ? AND kind = 'broken_link' "
-                "AND last_run != ? AND page_url IN "
-                "(SELECT url FROM pages WHERE campaign = ? AND last_run = ?)",
+                "AND last_run != ? AND page_key IN "
+                "(SELECT key FROM pages WHERE campaign = ? AND last_run = ?)",
                 [campaign, run_id, campaign, run_id])
         return new
 
@@ -616,14 +700,31 @@ class Store:
         if not opportunities:
             return 0
         now = now or utcnow()
-        opportunities = list({o.id: o for o in opportunities}.values())  # last one wins
+        # One row per identity: an opportunity found again under another address of its
+        # page (http/https, www, tracking parameters...) keeps the id it was first given.
+        identities = {o.id: opportunity_identity(o.kind, o.page_url, o.target_url)
+                      for o in opportunities}
+        marks = ",".join("?" * len(identities))
+        existing = {(campaign, identity): id_ for identity, campaign, id_ in self.db.execute(
+            f"SELECT identity, campaign, id FROM opportunities WHERE identity IN ({marks})",
+            list(set(identities.values())))}
+        remapped = []
+        for o in opportunities:
+            known_as = existing.get((o.campaign, identities[o.id]))
+            if known_as is not None and known_as != o.id:
+                identities[known_as] = identities[o.id]
+                o = replace(o, id=known_as)
+            remapped.append(o)
+        opportunities = list({o.id: o for o in remapped}.values())  # last one wins
         ids = [o.id for o in opportunities]
         marks = ",".join("?" * len(ids))
         known = {row[0] for row in self.db.execute(
             f"SELECT id FROM opportunities WHERE id IN ({marks})", ids)}
         fresh, seen = [], []
         for opportunity in opportunities:
-            row = {**opportunity.as_row(), "last_seen": now, "last_run": run_id, "active": 1}
+            row = {**opportunity.as_row(), "last_seen": now, "last_run": run_id, "active": 1,
+                   "identity": identities[opportunity.id],
+                   "page_key": url_key(opportunity.page_url)}
             if opportunity.id in known:
                 seen.append(row)
             else:
@@ -672,7 +773,11 @@ class Store:
                              f"{', '.join(OUTREACH_STATES)})")
         with self.transaction():
             if not self.db.table("opportunities").count_where("id = ?", [opportunity_id]):
-                raise StoreError(f"no opportunity {opportunity_id}")
+                merged = self.db.execute("SELECT into_id FROM merged_ids WHERE id = ?",
+                                         [opportunity_id]).fetchone()
+                if merged is None:
+                    raise StoreError(f"no opportunity {opportunity_id}")
+                opportunity_id = merged[0]  # merged into its twin by m006_canonical_identity
             values: dict[str, Any] = {"state": state, "state_changed_at": utcnow()}
             if note is not None:
                 values["note"] = note

@@ -6,6 +6,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from mentionspider.analysis.urls import url_key
 from mentionspider.items import LinkCheckItem, PageItem
 
 
@@ -20,8 +21,8 @@ class DedupePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, PageItem):
-            seen, key, what = self.pages, item.url, "pages"
+        if isinstance(item, PageItem):  # one page under two addresses is one page
+            seen, key, what = self.pages, url_key(item.url), "pages"
         elif isinstance(item, LinkCheckItem):
             seen, key, what = self.checks, item.url, "link_checks"
         else:

@@ -6,6 +6,7 @@ import pytest
 
 from mentionspider.analysis.document import parse_page
 from mentionspider.analysis.model import BrandName
+from mentionspider.analysis.urls import canonical_url
 from mentionspider.analysis.page import PageAnalyser
 from mentionspider.opportunities import page_opportunity
 
@@ -128,7 +129,8 @@ def test_a_link_through_an_affiliate_or_tracking_redirect_is_a_brand_link(href: 
     result = analyse(page(f"<p>We love Acme Widgets: <a rel='sponsored nofollow' href='{href}'>"
                           "buy one</a>.</p>"))
     assert result.brand_link_rels == ["nofollow sponsored"] and result.nofollow_only
-    assert [link.url for link in result.outlinks] == [href]  # still checked as it is
+    # still checked, under its canonical URL (query sorted, tracking parameters dropped)
+    assert [link.url for link in result.outlinks] == [canonical_url(href)]
 
 
 @pytest.mark.parametrize("href", [

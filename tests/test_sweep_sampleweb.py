@@ -120,6 +120,25 @@ def test_broken_link_rows_carry_anchor_and_evidence(swept: dict) -> None:
         "HTTP 410", None)
 
 
+def test_one_page_is_one_row_whatever_its_address(swept: dict) -> None:
+    """The blog's home page links to its own pages under other addresses: https, www.,
+    tracking parameters and a fragment, an index file, and a printable copy whose
+    rel=canonical names the guide. Each page is fetched once, under the seed's address."""
+    blog = [(e.scheme, e.host, e.path) for e in swept["log"]
+            if e.host.endswith("widgetblog.example") and e.method == "GET"]
+    assert {(scheme, host) for scheme, host, _ in blog} == {("http", "widgetblog.example")}
+    paths = [path for _, _, path in blog]
+    assert paths.count("/best-widgets-2026/") == 1
+    assert paths.count("/acme-review/") == 1
+    assert "/forum-thread/index.html" not in paths
+    assert not any("utm_" in path for path in paths)
+    assert "/best-widgets-2026/print/" in paths  # fetched, and folded into the guide
+    rows = list(csv.DictReader(io.StringIO(export(swept["db"]), newline="")))
+    assert not any("/print/" in r["page_url"] or "www." in r["page_url"] for r in rows)
+    broken = [r for r in rows if r["kind"] == "broken_link"]
+    assert {(r["linking_pages"], r["linking_sites"]) for r in broken} == {("1", "1")}
+
+
 def test_robots_disallowed_page_is_never_requested(swept: dict) -> None:
     paths = {(entry.host, entry.path) for entry in swept["log"]}
     assert ("widgetblog.example", "/robots.txt") in paths

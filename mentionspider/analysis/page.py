@@ -18,7 +18,8 @@ from mentionspider.analysis.mentions import Matcher, compile_matcher
 from mentionspider.analysis.model import (PLACEMENTS, Anchor, BrandName, Match, ParsedPage,
                                           TextBlock)
 from mentionspider.analysis.snippet import snippet
-from mentionspider.analysis.urls import carried_hosts, host_in_domains, host_of, registered_domain
+from mentionspider.analysis.urls import (canonical_url, carried_hosts, host_in_domains, host_of,
+                                         registered_domain)
 
 __all__ = ["FoundMention", "OutLink", "PageAnalysis", "PageAnalyser", "NOFOLLOW_RELS"]
 
@@ -168,9 +169,11 @@ class PageAnalyser:
                 if url not in seen_in:
                     seen_in.add(url)
                     result.internal_links.append(url)
-            elif url not in seen_out:
-                seen_out.add(url)
-                result.outlinks.append(OutLink(url, anchor.text, rel, anchor.placement))
+            else:
+                target = canonical_url(url)  # no tracking parameters, sorted query
+                if target not in seen_out:
+                    seen_out.add(target)
+                    result.outlinks.append(OutLink(target, anchor.text, rel, anchor.placement))
         result.competitor_links = sorted(competitor_links)
 
     @staticmethod
@@ -201,8 +204,9 @@ def _with_snippets(outlinks: list[OutLink], blocks: list[TextBlock]) -> list[Out
     found: dict[str, str] = {}
     for block in blocks:
         for span in block.links:
-            if span.url in wanted and span.url not in found:
-                found[span.url] = snippet(block.text, span.start, span.end)
+            url = canonical_url(span.url)
+            if url in wanted and url not in found:
+                found[url] = snippet(block.text, span.start, span.end)
     return [replace(link, snippet=found[link.url]) if link.url in found else link
             for link in outlinks]
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import ipaddress
 import re
 from functools import lru_cache
+from typing import Final
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import tldextract
 
-__all__ = ["host_of", "normalize_host", "registered_domain", "site_of", "host_in_domains", "canonical_url",
-           "is_http_url", "carried_hosts", "malformed_reason", "MALFORMED_REASONS"]
+__all__ = ["host_of", "normalize_host", "registered_domain", "site_of", "host_in_domains",
+           "canonical_url", "url_key", "origin_of", "is_home_page", "is_http_url",
+           "carried_hosts", "malformed_reason", "MALFORMED_REASONS", "TRACKING_PARAMETERS",
+           "TRACKING_PREFIXES", "INDEX_FILES"]
 
 # Built from the public suffix list that ships with tldextract: never goes online.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -81,20 +84,93 @@ def is_http_url(url: str) -> bool:
     return url.startswith(("http://", "https://"))
 
 
+#: Query parameters that only track a visit (campaign tags, ad-click ids, mail-tool ids)
+#: and never change what a page shows: dropped from every URL, as Firefox's query
+#: stripping and ClearURLs do. Names are compared lower-cased; ``utm_*`` and ``hsa_*``
+#: are prefixes.
+TRACKING_PARAMETERS: Final = frozenset({
+    "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "gad_source",  # Google Ads
+    "fbclid", "igshid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id",  # social, Bing
+    "mc_cid", "mc_eid",  # Mailchimp
+    "_ga", "_gl",  # Google Analytics cross-domain
+    "_hsenc", "_hsmi", "__hstc", "__hssc", "__hsfp", "hsctatracking",  # HubSpot
+    "mkt_tok",  # Marketo
+    "oly_anon_id", "oly_enc_id",  # Omeda
+    "vero_id", "vero_conv",  # Vero
+    "wickedid", "rb_clickid", "s_kwcid", "ef_id", "srsltid", "_openstat"})
+TRACKING_PREFIXES: Final = ("utm_", "hsa_")
+#: Last path segments that name a directory's default page (``/blog/index.html`` is
+#: ``/blog/``): folded in a URL's identity, never in the URL that is fetched.
+INDEX_FILES: Final = frozenset({"index.html", "index.htm", "index.php", "index.shtml",
+                                "index.asp", "index.aspx", "default.asp", "default.aspx",
+                                "default.htm", "default.html"})
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+
+def _is_tracking(pair: str) -> bool:
+    name = pair.split("=", 1)[0].lower()
+    return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
+
+
+@lru_cache(maxsize=65536)
 def canonical_url(url: str) -> str:
-    """Drop the fragment, lower-case scheme and host, drop default ports, ``/`` for an empty path."""
+    """The URL to fetch and store for ``url``: scheme and host lower-cased, a trailing dot
+    and a default port dropped, ``/`` for an empty path, no fragment, tracking parameters
+    (:data:`TRACKING_PARAMETERS`) removed and the remaining query sorted; percent-escapes
+    and non-ASCII characters normalised by w3lib. Path and trailing slash are kept as
+    they are: what a server answers for them is its own business (see :func:`url_key`)."""
+    url = url.strip()
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return url.strip()
+        return url
     scheme = parts.scheme.lower()
+    path, query = parts.path or "/", parts.query
+    if "%" in path or "%" in query or not (path + query).isascii():
+        from w3lib.url import canonicalize_url  # only for escapes: slower, and rare
+
+        normalised = urlsplit(canonicalize_url(urlunsplit(("http", "x", path, query, ""))))
+        path, query = normalised.path or "/", normalised.query
+    if query:
+        pairs = [pair for pair in query.split("&") if pair and not _is_tracking(pair)]
+        query = "&".join(sorted(pairs))
     host = (parts.hostname or "").rstrip(".")
-    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{port}"
     if parts.username:
         host = f"{parts.username}{':' + parts.password if parts.password else ''}@{host}"
-    return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+@lru_cache(maxsize=65536)
+def url_key(url: str) -> str:
+    """The identity of the page at ``url``: its :func:`canonical_url` without the scheme,
+    a leading ``www.``, a directory index file or a trailing slash, so that
+    ``https://www.blog.example/post/index.html?utm_source=x`` and
+    ``http://blog.example/post`` are one page. Used for the crawl's seen-set and the
+    store's identities; never fetched."""
+    canonical = canonical_url(url)
+    rest = canonical.split("://", 1)[-1]
+    host, _, tail = rest.partition("/")
+    path, mark, query = tail.partition("?")
+    if host.startswith("www."):
+        host = host[4:]
+    head, _, last = path.rpartition("/")
+    if last.lower() in INDEX_FILES:
+        path = head
+    return f"{host}/{path.rstrip('/')}{mark}{query}"
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a canonical URL."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"
+
+
+def is_home_page(url: str) -> bool:
+    """The URL is a site's front page (``/``, ``/index.html``, with or without a query)."""
+    return url_key(url).split("?", 1)[0].endswith("/")
 
 
 _ARCHIVES = frozenset({"archive.org", "archive.ph", "archive.today", "archive.is"})

@@ -111,7 +111,8 @@ class SearchSourceSpider:
                 continue
             if depth and self.frontier is not None:
                 self.frontier.add_site(site_of(page.url))
-            request = self._page_request(page.url, page.source, depth)
+            url = self.frontier.canonical(page.url) if self.frontier else page.url  # #13
+            request = self._page_request(url, page.source, depth)
             if request is not None:
                 yield request
 

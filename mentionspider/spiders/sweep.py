@@ -17,7 +17,9 @@ from twisted.python.failure import Failure
 
 from mentionspider.analysis.document import parse_page
 from mentionspider.analysis.page import PageAnalyser, PageAnalysis
-from mentionspider.analysis.urls import host_in_domains, host_of, malformed_reason, site_of
+from mentionspider.analysis.signals import PageSignals, page_signals
+from mentionspider.analysis.urls import (canonical_url, host_in_domains, host_of, is_home_page,
+                                         malformed_reason, site_of)
 from mentionspider.campaign import Campaign, load_campaign
 from mentionspider.frontier import Frontier
 from mentionspider.items import utcnow, PageItem
@@ -81,7 +83,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         for url in self.campaign.crawl.seeds:
             reason = self.frontier.admit(url, seed=True)
             if reason is None:
-                if (request := self._page_request(url, seed=True)) is not None:
+                if (request := self._page_request(self.frontier.canonical(url), seed=True)) is not None:
                     yield request
             elif reason != "seen":  # more seeds on one site than its page budget
                 self.crawler.stats.inc_value(f"mentionspider/frontier/{reason}")
@@ -129,18 +131,27 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         depth = response.meta.get("depth", 0)
         source = response.meta.get("mentionspider_source", "seed")
         max_depth = response.meta.get("mentionspider_max_depth", self.campaign.crawl.max_depth)
-        if depth == 0 and self.frontier is not None:
-            self.frontier.add_site(site_of(response.url))  # a seed that redirected elsewhere
+        signals = page_signals(response.text, response.url, x_robots_tag=(
+            response.headers.get(b"X-Robots-Tag") or b"").decode("latin-1"))
+        if self.frontier is not None:
+            if depth == 0:  # a seed that redirected elsewhere: that is the site's address
+                self.frontier.add_site(site_of(response.url))
+                self.frontier.set_origin(response.url)
+            self.frontier.mark_seen(response.url)
+            page_url = self.frontier.canonical(response.url)
+        else:
+            page_url = canonical_url(response.url)
+        page_url = self._identity(page_url, signals)
         stats.inc_value("mentionspider/pages/analysed")
-        yield PageItem(campaign=self.campaign.name, url=response.url,
+        yield PageItem(campaign=self.campaign.name, url=page_url,
                        requested_url=response.request.url if response.request else response.url,
-                       site=site_of(response.url), status=response.status, depth=depth,
-                       fetched_at=utcnow(), analysis=analysis, source=source)
+                       site=site_of(page_url), status=response.status, depth=depth,
+                       fetched_at=utcnow(), analysis=analysis, source=source, signals=signals)
         if depth < max_depth and self.frontier is not None:
             for url in analysis.internal_links:
                 reason = self.frontier.admit(url)
                 if reason is None:
-                    request = self._page_request(url, source,
+                    request = self._page_request(self.frontier.canonical(url), source,
                                                   response.meta.get("mentionspider_max_depth"))
                     if request is not None:
                         yield request
@@ -156,6 +167,22 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
                     yield from checker.check(link.url, source=response.url)
                 except ValueError:  # a URL Scrapy refuses that malformed_reason let through
                     stats.inc_value("mentionspider/links/malformed/refused")
+
+    def _identity(self, page_url: str, signals: PageSignals) -> str:
+        """The page's own URL, or the same-site ``rel=canonical`` it declares. A canonical
+        that points to the site's front page from a deeper page is not followed: sites
+        that declare their home page on every page are common, and would fold the whole
+        site into one page."""
+        declared = signals.canonical
+        if not declared or site_of(declared) != site_of(page_url):
+            return page_url
+        canonical = (self.frontier.canonical(declared) if self.frontier is not None
+                     else canonical_url(declared))
+        if is_home_page(canonical) and not is_home_page(page_url):
+            return page_url
+        if self.frontier is not None:
+            self.frontier.mark_seen(canonical)
+        return canonical
 
     def _drop_malformed_links(self, analysis: PageAnalysis) -> None:
         """A link no request can be made for is one counted skip
