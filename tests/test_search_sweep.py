@@ -37,7 +37,11 @@ def build_web() -> tuple[Web, FakeSearXNG, FakeBrave]:
         ("reviews.example", "/acme-widgets"): article(
             "Acme Widgets review", f"We tested {ACME} for a month. The {ACME} sprocket "
             "lasted longest.", '<a href="http://gone.example/old">an old test</a> '
-            '<a href="https://twitter.com/reviews">follow us</a>'),
+            '<a href="https://twitter.com/reviews">follow us</a> '
+            '<a href="http://archive.reviews.example/acme-2019">our 2019 test</a>'),
+        # one link away from a result page, on the same site: crawl_depth = 1 only
+        ("archive.reviews.example", "/acme-2019"): article(
+            "2019 test", f"Back in 2019, {ACME} made the sturdiest hinge."),
         ("roundup.example", "/best-widgets"): article(
             "Best widgets", f"Our favourite widget maker is {ACME}, then Globex Gadgets."),
         ("listicle.example", "/top/widgets"): article("Top widgets", f"Number one: {ACME}."),
@@ -61,7 +65,7 @@ def build_web() -> tuple[Web, FakeSearXNG, FakeBrave]:
         web.add_page(host, path, html)
     web.add_page("private.example", "/robots.txt", "User-agent: *\nDisallow: /secret/\n")
     web.add_route("gone.example", "/old", Route(status=404))
-    index = PageIndex(web, skip=("csvonly.example",))
+    index = PageIndex(web, skip=("csvonly.example", "archive.reviews.example"))
     searxng = FakeSearXNG(index, page_size=10, ignore=("-site",),
                           unresponsive_engines=[["google", "Suspended: too many requests"]])
     brave = FakeBrave(index, key="good-key", per_second=50)
@@ -173,6 +177,7 @@ def test_a_sweep_from_search_alone_finds_exactly_the_expected_pages(web, tmp_pat
     log = served.requests
     assert not {r.host for r in log} & NEVER
     assert not [r for r in log if r.path.startswith("/secret/")]  # robots.txt obeyed
+    assert "archive.reviews.example" not in {r.host for r in log}  # crawl_depth = 0
     assert [r.path for r in log if r.host == "private.example"] == ["/robots.txt"]
     searx = [r for r in log if r.host == "searx.example"]
     assert all(r.path.startswith("/search?") and "format=json" in r.path for r in searx)
@@ -197,6 +202,7 @@ def test_a_sweep_from_search_alone_finds_exactly_the_expected_pages(web, tmp_pat
 
 FAILING = CAMPAIGN.split("[search]")[0] + """\
 [search]
+crawl_depth = 1
 footprints = []
 queries = ['"{brand}" inurl:widgets']
 
@@ -231,7 +237,7 @@ file = "export.csv"
 
 def test_each_failing_provider_says_why_and_the_others_go_on(tmp_path: Path) -> None:
     built, _, _ = build_web()
-    index = PageIndex(built, skip=("csvonly.example",))
+    index = PageIndex(built, skip=("csvonly.example", "archive.reviews.example"))
     built.add_handler("searx-off.example", FakeSearXNG(index, json=False))
     built.add_handler("searx-busy.example", FakeSearXNG(index, script=[429]))
     built.add_handler("brave.example", FakeBrave(index, key="good-key", error_shape="error",
@@ -261,6 +267,9 @@ def test_each_failing_provider_says_why_and_the_others_go_on(tmp_path: Path) -> 
     per_host = {host: len([r for r in log if r.host == host]) for host in (
         "searx-off.example", "searx-busy.example", "brave.example")}
     assert per_host == {"searx-off.example": 1, "searx-busy.example": 3, "brave.example": 3}
-    assert {r["page_url"] for r in rows(db) if r["kind"] == "unlinked_mention"} == {
+    found = {r["page_url"]: r["source"] for r in rows(db) if r["kind"] == "unlinked_mention"}
+    assert set(found) == {
         "http://reviews.example/acme-widgets", "http://csvonly.example/mention",
-        "http://roundup.example/best-widgets", "http://listicle.example/top/widgets"}
+        "http://roundup.example/best-widgets", "http://listicle.example/top/widgets",
+        "http://archive.reviews.example/acme-2019"}  # crawl_depth = 1: one link further
+    assert found["http://archive.reviews.example/acme-2019"] == "urls: export.csv #2"

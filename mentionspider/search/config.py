@@ -159,7 +159,9 @@ def _provider(path: Path, where: str, table: Any, names: set[str]) -> ProviderCo
         for key in ("categories", "engines"):
             if isinstance(table.get(key), list):
                 raise section.fail(key, "expected a comma-separated string, e.g. \"google,bing\"")
-        return ProviderConfig(kind, name, url if url.endswith("/") else url + "/",
+        base = url.split("?")[0].rstrip("/")
+        base = base[: -len("/search")] if base.endswith("/search") else base
+        return ProviderConfig(kind, name, base + "/",
                               tuple((k, v) for k, v in options if v), rate)
     if kind == "brave":
         env = section.get("api_key_env", str, "BRAVE_API_KEY")

@@ -51,7 +51,8 @@ class SearchSourceSpider:
         self.search, self.search_cache, self.excluded_hosts = None, {}, ()
 
     def _page_request(self, url: str, source: str = "seed",
-                      max_depth: int | None = None) -> scrapy.Request | None:
+                      max_depth: int | None = None, *, seed: bool = False
+                      ) -> scrapy.Request | None:
         raise NotImplementedError
 
     def reuse_search_answers(self, rows: list[dict[str, Any]]) -> None:
@@ -62,9 +63,10 @@ class SearchSourceSpider:
                 tuple(Hit(h["url"], h.get("title", ""), h.get("snippet", "")) for h in r["hits"]),
                 r["more"]) for r in rows}
 
-    def search_start(self) -> Iterator[Any]:
+    def setup_search(self) -> None:
+        """Build the search source (before any request: the excluded hosts apply to all)."""
         config = self.campaign.search
-        if config is None:
+        if config is None or self.search is not None:
             return
         settings = self.crawler.settings
         stats = self.crawler.stats
@@ -82,6 +84,12 @@ class SearchSourceSpider:
         for name in self.search.counts:
             for counter, value in self.search.counts[name].items():
                 stats.set_value(f"mentionspider/search/{name}/{counter}", value)
+
+    def search_start(self) -> Iterator[Any]:
+        """The first requests of every provider, and the result pages of cached answers."""
+        self.setup_search()
+        if self.search is None:
+            return
         step = self.search.start()
         yield from self._search_items(step)
         for fetch in step.fetches:

@@ -80,6 +80,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
             max_pages_per_site=self.campaign.crawl.max_pages_per_site,
             max_url_length=settings.getint("MENTIONSPIDER_TRAP_MAX_URL"),
             max_repeats=settings.getint("MENTIONSPIDER_TRAP_REPEATS"))
+        self.setup_search()
         for url in self.campaign.crawl.seeds:
             reason = self.frontier.admit(url, seed=True)
             if reason is None:
