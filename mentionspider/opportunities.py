@@ -71,7 +71,7 @@ def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, de
                                     mention_count=len(analysis.mentions),
                                     keywords=analysis.keywords, depth=depth,
                                     names=[m.name for m in analysis.mentions],
-                                    brand_domains=brand_domains)
+                                    brand_domains=brand_domains, entry=_entry(source))
         return Opportunity(opportunity_id(campaign, kind, page_url), campaign, kind, page_url,
                            domain, analysis.title, "", best.matched if best.in_link else "", "",
                            best.placement, best.snippet, scored.score, scored.reasons,
@@ -85,13 +85,18 @@ def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, de
                     if p in ("main", "sidebar", "comments") else 9)
     scored = score_mention_page("competitor_mention", placement=placement,
                                 mention_count=len(mentions), keywords=analysis.keywords,
-                                depth=depth, names=names)
+                                depth=depth, names=names, entry=_entry(source))
     first = mentions[0] if mentions else None
     return Opportunity(opportunity_id(campaign, "competitor_mention", page_url), campaign,
                        "competitor_mention", page_url, domain, analysis.title, "",
                        first.matched if first and first.in_link else "", "", placement,
                        first.snippet if first else "", scored.score, scored.reasons,
                        matched_text=first.matched if first else "", source=source)
+
+
+def _entry(source: str) -> str:
+    """What a page at depth 0 is, for the reasons: a seed page or a search result."""
+    return "a seed page" if source == "seed" else "a search result"
 
 
 def broken_link_opportunity(campaign: str, row: dict[str, Any]) -> Opportunity:

@@ -43,11 +43,13 @@ def _keyword_reason(keywords: Sequence[str]) -> tuple[int, str | None]:
 
 def score_mention_page(kind: str, *, placement: str, mention_count: int,
                        keywords: Sequence[str] = (), depth: int = 0,
-                       names: Sequence[str] = (), brand_domains: Sequence[str] = ()) -> Scored:
+                       names: Sequence[str] = (), brand_domains: Sequence[str] = (),
+                       entry: str = "a seed page") -> Scored:
     """Score a page-level opportunity: unlinked, nofollow or competitor mention.
 
     ``placement`` is that of the best mention (or competitor link); ``names``
-    are the brand or competitor names found.
+    are the brand or competitor names found; ``entry`` says what a page at depth 0
+    is (a seed page, or a search result).
     """
     points = KIND_BASE[kind]
     what = ", ".join(dict.fromkeys(names)) or "the brand"
@@ -70,7 +72,7 @@ def score_mention_page(kind: str, *, placement: str, mention_count: int,
         reasons.append(why)
     if depth <= 1:
         points += 5
-        reasons.append("near the site's front page" if depth else "a seed page")
+        reasons.append("near the site's front page" if depth else entry)
     return Scored(_clamp(points), "; ".join(reasons))
 
 

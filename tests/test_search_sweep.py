@@ -44,7 +44,10 @@ def build_web() -> tuple[Web, FakeSearXNG, FakeBrave]:
             "2019 test", f"Back in 2019, {ACME} made the sturdiest hinge."),
         ("roundup.example", "/best-widgets"): article(
             "Best widgets", f"Our favourite widget maker is {ACME}, then Globex Gadgets."),
-        ("listicle.example", "/top/widgets"): article("Top widgets", f"Number one: {ACME}."),
+        ("listicle.example", "/top/widgets"): article(
+            "Top widgets", f"Number one: {ACME}.",
+            '<a href="http://old.listicle.example/acme">last year</a>'),
+        ("old.listicle.example", "/acme"): article("Last year", f"Also {ACME}, in 2025."),
         # linked: a mention but not a prospect
         ("fan.example", "/love"): article(
             "Why we love them", f'<a href="https://acmewidgets.com/">{ACME}</a> rules.'),
@@ -65,7 +68,8 @@ def build_web() -> tuple[Web, FakeSearXNG, FakeBrave]:
         web.add_page(host, path, html)
     web.add_page("private.example", "/robots.txt", "User-agent: *\nDisallow: /secret/\n")
     web.add_route("gone.example", "/old", Route(status=404))
-    index = PageIndex(web, skip=("csvonly.example", "archive.reviews.example"))
+    index = PageIndex(web, skip=("csvonly.example", "archive.reviews.example",
+                                   "old.listicle.example"))
     searxng = FakeSearXNG(index, page_size=10, ignore=("-site",),
                           unresponsive_engines=[["google", "Suspended: too many requests"]])
     brave = FakeBrave(index, key="good-key", per_second=50)
@@ -177,7 +181,8 @@ def test_a_sweep_from_search_alone_finds_exactly_the_expected_pages(web, tmp_pat
     log = served.requests
     assert not {r.host for r in log} & NEVER
     assert not [r for r in log if r.path.startswith("/secret/")]  # robots.txt obeyed
-    assert "archive.reviews.example" not in {r.host for r in log}  # crawl_depth = 0
+    assert not {"archive.reviews.example", "old.listicle.example"} & {
+        r.host for r in log}  # crawl_depth = 0
     assert [r.path for r in log if r.host == "private.example"] == ["/robots.txt"]
     searx = [r for r in log if r.host == "searx.example"]
     assert all(r.path.startswith("/search?") and "format=json" in r.path for r in searx)
@@ -189,7 +194,8 @@ def test_a_sweep_from_search_alone_finds_exactly_the_expected_pages(web, tmp_pat
     assert "inurl" not in " ".join(brave)
     assert "  search searxng      7 queries sent, 0 from cache, 29 results, " in summary
     assert "    unresponsive engine: google (Suspended: too many requests)" in summary
-    assert "  search urls         2 URLs from export.csv, 2 new pages" in summary
+    assert ("  search urls         2 URLs from export.csv (column 'Referring page URL'), "
+            "2 new pages") in summary
 
     # A rerun within cache_ttl_hours asks no provider anything, and finds the same.
     served.clear_log()
@@ -237,7 +243,8 @@ file = "export.csv"
 
 def test_each_failing_provider_says_why_and_the_others_go_on(tmp_path: Path) -> None:
     built, _, _ = build_web()
-    index = PageIndex(built, skip=("csvonly.example", "archive.reviews.example"))
+    index = PageIndex(built, skip=("csvonly.example", "archive.reviews.example",
+                                   "old.listicle.example"))
     built.add_handler("searx-off.example", FakeSearXNG(index, json=False))
     built.add_handler("searx-busy.example", FakeSearXNG(index, script=[429]))
     built.add_handler("brave.example", FakeBrave(index, key="good-key", error_shape="error",
@@ -261,7 +268,8 @@ def test_each_failing_provider_says_why_and_the_others_go_on(tmp_path: Path) -> 
         "    stopped: brave-bad-key: the API key in $TEST_BRAVE_BAD was refused (422 "
         "SUBSCRIPTION_TOKEN_INVALID: The provided subscription token is invalid.); check the "
         "key of your Search plan",
-        "  search urls         2 URLs from export.csv, 2 new pages",
+        "  search urls         2 URLs from export.csv (column 'Referring page URL'), "
+        "2 new pages",
         "  robots.txt skipped  0",
     ]
     per_host = {host: len([r for r in log if r.host == host]) for host in (
@@ -271,5 +279,9 @@ def test_each_failing_provider_says_why_and_the_others_go_on(tmp_path: Path) -> 
     assert set(found) == {
         "http://reviews.example/acme-widgets", "http://csvonly.example/mention",
         "http://roundup.example/best-widgets", "http://listicle.example/top/widgets",
-        "http://archive.reviews.example/acme-2019"}  # crawl_depth = 1: one link further
+        "http://archive.reviews.example/acme-2019",  # crawl_depth = 1: one link further
+        "http://old.listicle.example/acme"}
     assert found["http://archive.reviews.example/acme-2019"] == "urls: export.csv #2"
+    assert found["http://old.listicle.example/acme"] == found[
+        "http://listicle.example/top/widgets"]
+    assert found["http://old.listicle.example/acme"].startswith("searx-busy: ")

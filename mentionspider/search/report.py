@@ -43,8 +43,9 @@ def summary_lines(stats: Mapping[str, Any], config: SearchConfig) -> list[str]:
         get = lambda counter: stats.get(  # noqa: E731
             f"mentionspider/search/{entry.name}/{counter}", 0)
         if entry.kind == "urls":
-            lines.append(f"  search {entry.name:<12} {get('results')} URLs from {entry.file}, "
-                         f"{get('new_pages')} new pages")
+            column = f" (column {entry.column!r})" if entry.column else ""
+            lines.append(f"  search {entry.name:<12} {get('results')} URLs from {entry.file}"
+                         f"{column}, {get('new_pages')} new pages")
         else:
             lines.append(f"  search {entry.name:<12} {get('sent')} queries sent, "
                          f"{get('from_cache')} from cache, {get('results')} results, "

@@ -122,6 +122,7 @@ class SearchSourceSpider:
             url = self.frontier.canonical(page.url) if self.frontier else page.url  # #13
             request = self._page_request(url, page.source, depth)
             if request is not None:
+                request.meta["depth_reset"] = True  # a result page is depth 0, like a seed
                 yield request
 
     def _search_request(self, fetch: Fetch) -> scrapy.Request:
