@@ -32,7 +32,9 @@ COLUMNS = ("rank", "score", "kind", "domain", "page_url", "page_title", "target_
            # --per-domain: how many more rows the same registered domain has
            "more_on_domain",
            # how the page was found: "seed", or e.g. 'searxng: "Acme" -site:acme.com #3'
-           "source")
+           "source",
+           # a way to reach the site: the best address, its contact page, the page's author
+           "contact_email", "contact_page", "author")
 FORMATS = ("csv", "json", "xlsx")
 #: What a text cell may not start with in CSV and XLSX (OWASP CSV injection):
 #: formula starters, and tab / carriage return, which some importers strip first.

@@ -8,7 +8,11 @@ from urllib.parse import urlsplit
 
 from mentionspider.analysis.urls import canonical_url, normalize_host, origin_of, site_of, url_key
 
-__all__ = ["Frontier", "trap_reason", "SKIPPED_EXTENSIONS"]
+__all__ = ["Frontier", "trap_reason", "SKIPPED_EXTENSIONS", "CONTACT_PAGES_PER_SITE"]
+
+#: Contact pages (contact, about, impressum, write for us...) fetched per site beyond the
+#: crawl's depth, within its page budget, so that every site has a way to reach it.
+CONTACT_PAGES_PER_SITE = 3
 
 #: File types that are never HTML pages: not worth a request when crawling a site.
 SKIPPED_EXTENSIONS = frozenset(
@@ -62,6 +66,7 @@ class Frontier:
         self.pages: Counter[str] = Counter()
         self.seen: set[str] = set()  # url_key of every admitted page
         self.origins: dict[str, str] = {}  # host without www. -> scheme://host[:port]
+        self.contacts: Counter[str] = Counter()  # contact pages admitted beyond depth
 
     def add_site(self, site: str) -> None:
         self.sites.add(site)
@@ -84,6 +89,18 @@ class Frontier:
     def mark_seen(self, url: str) -> None:
         """``url`` was fetched (a redirect's target, a page's rel=canonical): never again."""
         self.seen.add(url_key(url))
+
+    def admit_contact(self, url: str) -> str | None:
+        """Like :meth:`admit`, for a contact page linked from a page at the crawl's depth:
+        at most :data:`CONTACT_PAGES_PER_SITE` per site (``contact_limit``)."""
+        site = site_of(url)
+        if self.contacts[site] >= CONTACT_PAGES_PER_SITE:
+            return "contact_limit"
+        self.sites.add(site)  # a page of this site linked to it: a site found by search too
+        reason = self.admit(url)
+        if reason is None:
+            self.contacts[site] += 1
+        return reason
 
     def admit(self, url: str, *, seed: bool = False) -> str | None:
         key = url_key(url)

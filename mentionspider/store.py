@@ -23,6 +23,7 @@ from urllib.parse import quote
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from mentionspider.analysis.contacts import best_email, contact_page_rank
 from mentionspider.analysis.urls import canonical_url, url_key
 from mentionspider.items import LinkCheckItem, PageItem, SearchAnswerItem, utcnow
 from mentionspider.opportunities import Opportunity
@@ -350,6 +351,19 @@ def _progress(state: str | None) -> int:
     return STATE_PROGRESS.index(state) if state in STATE_PROGRESS else 0
 
 
+@migrations()
+def m007_contacts(db: sqlite_utils.Database) -> None:
+    """A way to reach each site: the e-mail addresses and contact pages found on it,
+    and each page's author and what its markup says about it."""
+    for name, kind in (("emails", str), ("author", str), ("published", str),
+                       ("modified", str), ("robots", str), ("canonical", str)):
+        db.table("pages").add_column(name, kind)
+    db.table("site_contacts").create({
+        "campaign": str, "site": str, "kind": str, "value": str, "rank": int,
+        "source_url": str, "fetched": int, "last_seen": str},
+        pk=("campaign", "site", "kind", "value"))
+
+
 @dataclass(frozen=True, slots=True)
 class RunSummary:
     id: int
@@ -575,6 +589,14 @@ class Store:
                 "linked": int(a.linked), "brand_link_rels": json.dumps(a.brand_link_rels),
                 "mention_count": len(a.mentions), "keywords": ",".join(a.keywords),
                 "last_seen": now, "last_run": run_id, "source": item.source}
+        signals = item.signals
+        emails = list(dict.fromkeys([*(signals.emails if signals else []), *a.emails]))
+        page["emails"] = json.dumps(emails) if emails else None
+        if signals is not None:
+            page.update({"author": signals.author, "published": signals.published,
+                         "modified": signals.modified, "canonical": signals.canonical,
+                         "robots": " ".join(sorted(signals.robots)) or None})
+        self._save_contacts(item, emails, now)
         if not self.db.table("pages").count_where("campaign = ? AND url = ?", key):
             page["first_seen"] = now
         self.db.table("pages").upsert(page, pk=("campaign", "url"))
@@ -621,6 +643,47 @@ class Store:
                                          "FROM search_answers WHERE fetched_at >= ?", [since])]
 
     # --- link checks ------------------------------------------------------------------
+    def _save_contacts(self, item: PageItem, emails: list[str], now: str) -> None:
+        rows: list[dict[str, Any]] = [{"kind": "email", "value": e, "rank": 0, "fetched": 1}
+                                      for e in emails]
+        rows += [{"kind": "page", "value": url, "rank": rank, "fetched": 0}
+                 for url, rank in item.analysis.contact_links]
+        own = contact_page_rank(item.url)
+        if own is not None and item.status == 200:
+            rows.append({"kind": "page", "value": item.url, "rank": own, "fetched": 1})
+        if not rows:
+            return
+        table = self.db.table("site_contacts")
+        for row in rows:
+            known = self.db.execute(
+                "SELECT fetched FROM site_contacts WHERE campaign = ? AND site = ? AND kind = ? "
+                "AND value = ?", [item.campaign, item.site, row["kind"], row["value"]]).fetchone()
+            table.upsert({**row, "campaign": item.campaign, "site": item.site,
+                          "source_url": item.url, "last_seen": now,
+                          "fetched": max(int(row["fetched"]), int(known[0]) if known else 0)},
+                         pk=("campaign", "site", "kind", "value"))
+
+    def contacts(self, campaign: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+        """(campaign, site) -> the best ``contact_email`` and ``contact_page`` found on it:
+        an address on the site's own domain and a role address (editor@, contact@...)
+        first; a contact page before write-for-us, impressum and about pages, one that
+        was fetched before one only linked to."""
+        where, params = ("WHERE campaign = ?", [campaign]) if campaign else ("", [])
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        emails: dict[tuple[str, str], list[str]] = {}
+        for row in self.db.query(
+                f"SELECT campaign, site, kind, value FROM site_contacts {where} "
+                "ORDER BY rank, fetched DESC, length(value), value", params):
+            key = (row["campaign"], row["site"])
+            entry = found.setdefault(key, {"contact_email": None, "contact_page": None})
+            if row["kind"] == "email":
+                emails.setdefault(key, []).append(row["value"])
+            elif entry["contact_page"] is None:
+                entry["contact_page"] = row["value"]
+        for key, addresses in emails.items():
+            found[key]["contact_email"] = best_email(addresses, key[1])
+        return found
+
     def save_link_checks(self, items: Iterable[LinkCheckItem]) -> None:
         with self.transaction():
             self.db.table("link_checks").upsert_all(
@@ -753,9 +816,18 @@ class Store:
             params.extend(kinds)
         if not include_inactive:
             where.append("active = 1")
-        return list(self.db.query(
-            f"SELECT * FROM opportunities WHERE {' AND '.join(where)} "
-            "ORDER BY score DESC, last_seen DESC, page_url, target_url", params))
+        rows = list(self.db.query(
+            f"SELECT o.*, p.author AS author, p.emails AS page_emails FROM opportunities o "
+            "LEFT JOIN pages p ON p.campaign = o.campaign AND p.url = o.page_url "
+            f"WHERE {' AND '.join('o.' + w for w in where)} "
+            "ORDER BY o.score DESC, o.last_seen DESC, o.page_url, o.target_url", params))
+        contacts = self.contacts(campaign)
+        for row in rows:
+            site = contacts.get((row["campaign"], row["domain"]), {})
+            own = best_email(json.loads(row.pop("page_emails") or "[]"), row["domain"] or "")
+            row["contact_email"] = own or site.get("contact_email")
+            row["contact_page"] = site.get("contact_page")
+        return rows
 
     def recently_contacted_domains(self, campaign: str | None, days: float) -> set[str]:
         """Registered domains with an opportunity put in a state past ``new`` (other than

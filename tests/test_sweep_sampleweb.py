@@ -24,6 +24,7 @@ EXPECTED = {
     ("unlinked_mention", f"{BLOG}/", "", "", "footer"),
     ("unlinked_mention", BEST, "", "", "main"),
     ("unlinked_mention", "https://gadgetnews.example/roundup", "", "", "main"),
+    ("unlinked_mention", "https://gadgetnews.example/tag/widgets", "", "", "main"),  # noindex
     ("nofollow_mention", f"{BLOG}/forum-thread/", "", "", "comments"),
     ("competitor_mention", "https://gadgetnews.example/reviews/sprocket-2", "", "", "main"),
     ("broken_link", BEST, "http://oldwidgets.example/catalogue/blue-widget", "404", "main"),
@@ -139,6 +140,21 @@ def test_one_page_is_one_row_whatever_its_address(swept: dict) -> None:
     assert {(r["linking_pages"], r["linking_sites"]) for r in broken} == {("1", "1")}
 
 
+def test_each_site_has_a_way_to_reach_it(swept: dict) -> None:
+    rows = json.loads(export(swept["db"], "--format", "json"))
+    reach = {(r["domain"], r["contact_email"], r["contact_page"]) for r in rows}
+    assert reach == {
+        # "jo [at] widgetblog [dot] example" on the blog's contact page
+        ("widgetblog.example", "jo@widgetblog.example", "http://widgetblog.example/contact/"),
+        # a mailto: link on the news site's about page
+        ("gadgetnews.example", "tips@gadgetnews.example", "https://gadgetnews.example/about"),
+        # found through search, never crawled beyond the result page: nothing known
+        ("widgetreviews.example", None, None), ("sprocketforum.example", None, None)}
+    authors = {r["page_url"]: r["author"] for r in rows if r["author"]}
+    assert authors == {BEST: "Jo Baker",  # JSON-LD
+                       "https://gadgetnews.example/roundup": "Sam Lee"}  # <meta name=author>
+
+
 def test_robots_disallowed_page_is_never_requested(swept: dict) -> None:
     paths = {(entry.host, entry.path) for entry in swept["log"]}
     assert ("widgetblog.example", "/robots.txt") in paths
@@ -158,11 +174,12 @@ def test_each_outbound_url_is_checked_once_head_first(swept: dict) -> None:
 
 def test_summary_and_run_row(swept: dict) -> None:
     summary = swept["summary"]
-    # 5 widgetblog pages (not /private/) + 4 gadgetnews pages + 2 found through search
-    assert "pages analysed      11" in summary
+    # 6 widgetblog pages (not /private/; /print/ is folded into the guide) + 6 gadgetnews
+    # pages + 2 found through search
+    assert "pages analysed      14" in summary
     assert "links checked       11 " in summary  # unique outbound URLs, brand links excluded
     assert "broken targets      4" in summary
-    assert "opportunities       11 (11 new)" in summary
+    assert "opportunities       12 (12 new)" in summary
     assert "robots.txt skipped  1" in summary
     assert ("  search searxng      21 queries sent, 0 from cache, 10 results, 2 new pages, "
             "0 errors\n    unresponsive engine: google (Suspended: too many requests)\n") in summary
@@ -184,7 +201,7 @@ def test_rerun_upserts_and_keeps_outreach_state(swept: dict, sample_web: Virtual
     sample_web.clear_log()
     result = run_cli(["sweep", CAMPAIGN, "--db", str(db)], proxy=sample_web.url)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "opportunities       11 (0 new)" in result.stdout
+    assert "opportunities       12 (0 new)" in result.stdout
     # within the campaign's cache_ttl_hours: not one search request
     assert not [e for e in sample_web.requests if e.host == "searx.example"]
     assert "  search searxng      0 queries sent, 21 from cache, 10 results, " in result.stdout

@@ -7,12 +7,14 @@ then turns each :class:`~mentionspider.analysis.model.ParsedPage` into a
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from urllib.parse import urlsplit
 
+from mentionspider.analysis.contacts import CONTACT_WORDS, contact_page_rank, find_emails
 from mentionspider.analysis.language import detect_language
 from mentionspider.analysis.mentions import Matcher, compile_matcher
 from mentionspider.analysis.model import (PLACEMENTS, Anchor, BrandName, Match, ParsedPage,
@@ -24,6 +26,11 @@ from mentionspider.analysis.urls import (canonical_url, carried_hosts, host_in_d
 __all__ = ["FoundMention", "OutLink", "PageAnalysis", "PageAnalyser", "NOFOLLOW_RELS"]
 
 _AFTER_ORIGIN = frozenset(("", "/", "?", "#"))
+# A URL that may be a contact page (checked by contact_page_rank), and an "at" in brackets.
+_CONTACT_HINT = re.compile(r"contact|kontakt|about|impressum|imprint|write|guest|advertis|"
+                           r"contribut|over-ons|ber-uns|propos|team|colofon|mentions|"
+                           r"quienes|chi-siamo|contat|submit", re.I)
+_OBFUSCATED_AT = re.compile(r"[\[({<]\s*at\s*[\])}>]|&#0*64;", re.I)
 #: rel tokens that stop a link from passing authority.
 NOFOLLOW_RELS = frozenset({"nofollow", "sponsored", "ugc"})
 
@@ -58,6 +65,9 @@ class PageAnalysis:
     outlinks: list[OutLink] = field(default_factory=list)  # other sites, deduplicated by URL
     internal_links: list[str] = field(default_factory=list)  # same site, for the crawl
     keywords: list[str] = field(default_factory=list)  # niche keywords found on the page
+    emails: list[str] = field(default_factory=list)  # addresses in the visible text
+    contact_links: list[tuple[str, int]] = field(default_factory=list)  # (url, rank), same site
+    word_count: int = 0  # words of main content
 
     @property
     def linked(self) -> bool:
@@ -112,8 +122,11 @@ class PageAnalyser:
         if self.competitors is not None:
             result.competitor_mentions = self._mentions(text, starts, blocks, self.competitors,
                                                         self.competitor_domains)
+        if "@" in text or _OBFUSCATED_AT.search(text):
+            result.emails = self.site_emails(find_emails(text))
+        main = " ".join([b.text for b in blocks if b.placement == "main"]) or text
+        result.word_count = main.count(" ") + 1 if main else 0
         if self._lower_keywords or result.lang is None:
-            main = " ".join([b.text for b in blocks if b.placement == "main"]) or text
             if self._lower_keywords:
                 lower = main.lower()
                 result.keywords = [k for k, key in self._lower_keywords
@@ -121,6 +134,12 @@ class PageAnalyser:
             if result.lang is None:
                 result.lang = detect_language(main[:5000])
         return result
+
+    def site_emails(self, emails: list[str]) -> list[str]:
+        """``emails`` without the brand's and the competitors' own addresses: a page that
+        quotes support@brand.com is not reached through it."""
+        return [e for e in emails if not host_in_domains(e.rsplit("@", 1)[-1],
+                                                         self.brand_domains + self.competitor_domains)]
 
     def _host(self, host: str) -> tuple[bool, str | None, str]:
         """(is a brand host, competitor domain or None, registered domain), cached."""
@@ -169,6 +188,10 @@ class PageAnalyser:
                 if url not in seen_in:
                     seen_in.add(url)
                     result.internal_links.append(url)
+                    if _CONTACT_HINT.search(url) or anchor.text.lower() in CONTACT_WORDS:
+                        rank = contact_page_rank(url, anchor.text)
+                        if rank is not None:
+                            result.contact_links.append((url, rank))
             else:
                 target = canonical_url(url)  # no tracking parameters, sorted query
                 if target not in seen_out:

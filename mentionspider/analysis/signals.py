@@ -10,7 +10,10 @@ simple, well-delimited tags, and a scan costs a fraction of a parse.
   the ``X-Robots-Tag`` header (lower-cased: ``noindex``, ``nofollow``, ``none``...).
 - **author**: JSON-LD ``author.name`` (Article, BlogPosting, NewsArticle...), else
   ``<meta name="author">`` / ``article:author`` (when not a URL), else the text of a
-  ``rel="author"`` link or of an element whose class is ``author``/``byline``.
+  ``rel="author"`` link or of an element with a class token ``author``, ``byline``,
+  ``post-author``, ``entry-author``... (not ``comment-author``: a commenter is not the
+  page's author).
+- **emails**: the addresses of ``mailto:`` links (see :mod:`.contacts`).
 - **published / modified**: JSON-LD ``datePublished`` / ``dateModified``, else
   ``article:published_time`` / ``article:modified_time`` (and ``og:updated_time``,
   ``date``, ``DC.date``) metas, else the first ``<time datetime>``. A footer's
@@ -27,6 +30,8 @@ from datetime import date, datetime
 from typing import Any, Final
 from urllib.parse import urljoin
 
+from mentionspider.analysis.contacts import mailto_emails
+
 __all__ = ["PageSignals", "page_signals", "robots_tokens", "parse_date", "NOINDEX_TOKENS"]
 
 #: Robots tokens that keep a page out of search engines' indexes.
@@ -42,7 +47,8 @@ _JSON_LD: Final = re.compile(
 _TIME: Final = re.compile(r"<time\b[^>]*\bdatetime\s*=\s*[\"']?([^\"'>\s]+)", re.I)
 _BYLINE: Final = re.compile(
     r"<(?:a|span|div|p|address)\b[^>]*(?:\brel\s*=\s*[\"']?author\b|"
-    r"\bclass\s*=\s*[\"'][^\"']*\b(?:author|byline|author-name)\b[^\"']*[\"'])[^>]*>"
+    r"\bclass\s*=\s*[\"'](?:[^\"']*\s)?(?:author|byline|author-name|post-author|entry-author|"
+    r"article-author|byline-author|author-link)(?:\s[^\"']*)?[\"'])[^>]*>"
     r"\s*(?:<[^>]+>\s*)*(?:by\b:?\s*)?(?:<[^>]+>\s*)*([^<]{2,80}?)\s*<", re.I)
 _AUTHOR_METAS: Final = ("author", "article:author", "dc.creator", "parsely-author",
                         "sailthru.author", "twitter:creator")
@@ -63,6 +69,7 @@ class PageSignals:
     published: str | None = None  # ISO date (YYYY-MM-DD)
     modified: str | None = None
     types: list[str] = field(default_factory=list)  # JSON-LD @type values, in order
+    emails: list[str] = field(default_factory=list)  # addresses of mailto: links
 
     @property
     def noindex(self) -> bool:
@@ -175,6 +182,7 @@ def page_signals(html: str | bytes, url: str, *, x_robots_tag: str = "") -> Page
             robots |= robots_tokens(content)
         metas.setdefault(name, content.strip())
     signals.robots = frozenset(robots)
+    signals.emails = mailto_emails(html)
     for item in _json_ld_items(html):
         types = _types(item)
         signals.types.extend(types)

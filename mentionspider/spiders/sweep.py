@@ -143,6 +143,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         else:
             page_url = canonical_url(response.url)
         page_url = self._identity(page_url, signals)
+        signals.emails = self.analyser.site_emails(signals.emails)
         stats.inc_value("mentionspider/pages/analysed")
         yield PageItem(campaign=self.campaign.name, url=page_url,
                        requested_url=response.request.url if response.request else response.url,
@@ -158,6 +159,15 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
                         yield request
                 elif reason not in ("offsite", "seen"):
                     stats.inc_value(f"mentionspider/frontier/{reason}")
+        elif self.frontier is not None:
+            # contact pages are fetched even where the depth stops the crawl
+            for url, _rank in sorted(analysis.contact_links, key=lambda link: link[1])[:2]:
+                if self.frontier.admit_contact(url) is None:
+                    stats.inc_value("mentionspider/frontier/contact_pages")
+                    request = self._page_request(self.frontier.canonical(url), source,
+                                                 depth + 1)
+                    if request is not None:
+                        yield request
         if self.campaign.crawl.check_links:
             checker = LinkChecker.of(self.crawler)
             for link in analysis.outlinks:
