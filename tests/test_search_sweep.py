@@ -215,7 +215,7 @@ queries = ['"{brand}" inurl:widgets']
 [[search.providers]]
 kind = "searxng"
 name = "searx-off"
-url = "http://searx-off.example/"
+url = "http://127.0.0.1:LOCALPORT/"
 requests_per_second = 50
 
 [[search.providers]]
@@ -245,19 +245,23 @@ def test_each_failing_provider_says_why_and_the_others_go_on(tmp_path: Path) -> 
     built, _, _ = build_web()
     index = PageIndex(built, skip=("csvonly.example", "archive.reviews.example",
                                    "old.listicle.example"))
-    built.add_handler("searx-off.example", FakeSearXNG(index, json=False))
+    local = Web()  # a SearXNG on this machine, reached directly, not through the proxy
+    local.add_handler("127.0.0.1", FakeSearXNG(index, json=False))
     built.add_handler("searx-busy.example", FakeSearXNG(index, script=[429]))
     built.add_handler("brave.example", FakeBrave(index, key="good-key", error_shape="error",
                                                  script=["RATE_LIMITED", "QUOTA_LIMITED"]))
-    with VirtualWeb(built) as served:
-        summary, db = sweep(tmp_path, served, FAILING,
+    with VirtualWeb(built) as served, VirtualWeb(local) as searx_off:
+        port = searx_off.port
+        campaign = FAILING.replace("LOCALPORT", str(port))
+        summary, db = sweep(tmp_path, served, campaign,
                             {"TEST_BRAVE_KEY": "good-key", "TEST_BRAVE_BAD": "bad-key"})
         log = served.requests
+        assert [(r.host, r.status) for r in searx_off.requests] == [("127.0.0.1", 403)]
     lines = summary.splitlines()
     start = lines.index(next(line for line in lines if line.startswith("  search ")))
     assert lines[start:start + 9] == [
         "  search searx-off    1 queries sent, 0 from cache, 0 results, 0 new pages, 1 errors",
-        "    stopped: searx-off: the instance at http://searx-off.example/ answered 403 "
+        f"    stopped: searx-off: the instance at http://127.0.0.1:{port}/ answered 403 "
         "Forbidden to format=json: its JSON output is off. Enable it in its settings.yml "
         "(search: formats: [html, json]) and restart it",
         "  search searx-busy   2 queries sent, 0 from cache, 5 results, 2 new pages, 1 errors",
@@ -273,8 +277,8 @@ def test_each_failing_provider_says_why_and_the_others_go_on(tmp_path: Path) -> 
         "  robots.txt skipped  0",
     ]
     per_host = {host: len([r for r in log if r.host == host]) for host in (
-        "searx-off.example", "searx-busy.example", "brave.example")}
-    assert per_host == {"searx-off.example": 1, "searx-busy.example": 3, "brave.example": 3}
+        "127.0.0.1", "searx-busy.example", "brave.example")}
+    assert per_host == {"127.0.0.1": 0, "searx-busy.example": 3, "brave.example": 3}
     found = {r["page_url"]: r["source"] for r in rows(db) if r["kind"] == "unlinked_mention"}
     assert set(found) == {
         "http://reviews.example/acme-widgets", "http://csvonly.example/mention",

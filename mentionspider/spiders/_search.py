@@ -2,7 +2,8 @@
 
 The decisions live in :class:`mentionspider.search.source.SearchSource`; this turns
 its steps into Scrapy requests and items. Search API requests skip robots.txt (they
-are APIs the user configured) and Scrapy's retries (the source retries with its own
+are APIs the user configured), go straight to an instance on a loopback address
+(``127.0.0.1``, ``localhost``) rather than through ``http_proxy``, and skip Scrapy's retries (the source retries with its own
 backoff); result pages are page requests like any other, robots.txt obeyed. Requests
 stay serialisable: the callbacks are spider methods and the meta is plain data.
 """
@@ -10,6 +11,7 @@ stay serialisable: the callbacks are spider methods and the meta is plain data.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -17,7 +19,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from mentionspider.analysis.urls import site_of
+from mentionspider.analysis.urls import host_of, site_of
 from mentionspider.campaign import Campaign
 from mentionspider.frontier import Frontier
 from mentionspider.items import SearchAnswerItem, utcnow
@@ -35,6 +37,15 @@ def placeholder_values(campaign: Campaign) -> dict[str, tuple[str, ...]]:
             "domain": campaign.brand_domains, "keyword": campaign.keywords,
             "competitor": tuple(n.text for n in campaign.competitor_names),
             "competitor_domain": campaign.competitor_domains}
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class SearchSourceSpider:
@@ -129,13 +140,15 @@ class SearchSourceSpider:
         assert self.search is not None
         entry = next(p for p in self.campaign.search.providers  # type: ignore[union-attr]
                      if p.name == fetch.state["provider"])
-        return scrapy.Request(
-            fetch.url, headers=fetch.headers, callback=self.search_answered,
-            errback=self.search_failed, dont_filter=True,
-            meta={SEARCH_META: fetch.state, "download_slot": fetch.slot,
-                  "mentionspider_search_rate": entry.requests_per_second,
-                  "dont_obey_robotstxt": True, "dont_retry": True,
-                  "handle_httpstatus_all": True, "dont_redirect": True})
+        meta: dict[str, Any] = {
+            SEARCH_META: fetch.state, "download_slot": fetch.slot,
+            "mentionspider_search_rate": entry.requests_per_second,
+            "dont_obey_robotstxt": True, "dont_retry": True, "handle_httpstatus_all": True,
+            "dont_redirect": True}
+        if _is_loopback(host_of(fetch.url)):
+            meta["proxy"] = None  # a SearXNG on this machine: no forward proxy can reach it
+        return scrapy.Request(fetch.url, headers=fetch.headers, callback=self.search_answered,
+                              errback=self.search_failed, dont_filter=True, meta=meta)
 
     async def search_answered(self, response: Response) -> AsyncIterator[Any]:
         if self.search is None:
