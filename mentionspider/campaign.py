@@ -38,6 +38,7 @@ The file format (keys marked * are required)::
     concurrency_per_host = 2
     delay = 0.5                        # seconds between checks to one host
     obey_robots = true                 # a robots-disallowed target is blocked_by_robots
+    allow_private = false              # true: also check links to private addresses (intranet)
     [search]                           # discovery through search results: see
                                        # mentionspider.search.config; with it, seeds
                                        # are optional (and [crawl] too)
@@ -131,6 +132,7 @@ class LinkCheckConfig:
     concurrency_per_host: int = 2
     delay: float = 0.5
     obey_robots: bool = True
+    allow_private: bool = False  # check links to loopback/private/link-local addresses too
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,7 +402,8 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
         "concurrency_per_site", "obey_robots", "check_links", "contact_url", "render_js",
         "sites"})
     linkcheck = _Section(path, "linkcheck.", data.get("linkcheck", {}),
-                         {"ttl_hours", "concurrency_per_host", "delay", "obey_robots"})
+                         {"ttl_hours", "concurrency_per_host", "delay", "obey_robots",
+                          "allow_private"})
     contact_url = crawl.get("contact_url", str)
     if contact_url is not None and (problem := url_problem(contact_url)):
         raise crawl.fail("contact_url", problem)
@@ -432,6 +435,7 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
             concurrency_per_host=linkcheck.number("concurrency_per_host", int, 2),
             delay=linkcheck.number("delay", float, 0.5),
             obey_robots=linkcheck.get("obey_robots", bool, True),
+            allow_private=linkcheck.get("allow_private", bool, False),
         ),
         source=str(path),
     )

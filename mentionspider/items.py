@@ -39,16 +39,16 @@ class LinkCheckItem:
     """The verdict on one outbound URL, with its evidence."""
 
     url: str
-    outcome: str  # ok | broken | blocked | transient | blocked_by_robots
+    outcome: str  # ok | broken | blocked | transient | blocked_by_robots | skipped
     status: str  # HTTP code as text, or dns / refused / timeout / ...
     final_url: str
     redirects: list[str] = field(default_factory=list)
-    method: str = "HEAD"
+    method: str = "GET"  # the last request's method ("" when none was made)
     evidence: str = ""
     elapsed_ms: int = 0
     checked_at: str = ""
     error: str = ""  # the network failure's message, when the check failed to download
-    attempts: int = 1  # requests made: HEAD, GET fallback, retries
+    attempts: int = 1  # requests made for this check: redirect hops, GET fallback, retries
 
 
 @dataclass(slots=True)

@@ -23,7 +23,7 @@ MENTIONSPIDER_CAMPAIGN = None
 MENTIONSPIDER_STORE_BATCH = 100
 #: Project URL shown in the User-Agent so site owners can find out who is crawling.
 MENTIONSPIDER_BOT_URL = "https://github.com/mentionspider/mentionspider"
-#: Bytes of a checked link's body read for soft-404 evidence (GET checks only).
+#: Most bytes of a checked link's body read for soft-404 evidence (GET checks only).
 MENTIONSPIDER_LINKCHECK_MAXSIZE = 1024 * 1024
 #: Link checks: retries after the first attempt (429, 5xx, timeouts, dropped connections, TLS).
 MENTIONSPIDER_LINKCHECK_RETRIES = 2
@@ -35,19 +35,26 @@ MENTIONSPIDER_LINKCHECK_RETRY_AFTER_MAX = 30.0
 #: further transient answers are final at once: no more backoff against a struggling host.
 #: 0 = never.
 MENTIONSPIDER_LINKCHECK_HOST_GIVE_UPS = 3
-#: Link checks in flight at once, all hosts together (the global cap).
+#: Link checks in flight at once, all hosts together (the global cap); never more than
+#: CONCURRENT_REQUESTS minus CONCURRENT_REQUESTS_PER_DOMAIN, so that the crawl keeps places.
 MENTIONSPIDER_LINKCHECK_CONCURRENCY = 16
 #: Link checks at once per host, and seconds between them; the campaign's ``[linkcheck]``
-#: ``concurrency_per_host`` and ``delay`` override these.
+#: ``concurrency_per_host`` and ``delay`` override these. The checker paces requests
+#: itself, so a request waiting for its host's delay holds no downloader place.
 MENTIONSPIDER_LINKCHECK_CONCURRENCY_PER_HOST = 2
 MENTIONSPIDER_LINKCHECK_DELAY = 0.5
-#: Soft-404 detection: probe each checked host once with a random path and read the
-#: body of 200 answers on hosts that answer such paths with 200.
+#: Soft-404 detection: probe a checked host once with a random path (only a host that
+#: answered a target with a 2xx page and no target with a plain 404/410) and compare its
+#: 200 answers with the page it serves for that path.
 MENTIONSPIDER_LINKCHECK_SOFT404 = True
-#: Also read the body (title, headings) of every HTML page a HEAD check found alive, so
-#: that a removed page served as "200 Page not found" is caught on any host. Costs a GET
-#: per live HTML link; False reads bodies only on hosts that answer random paths with 200.
+#: Also read the head and first heading of every live HTML page (the check's GET stops
+#: there), so that a removed page served as "200 Page not found" is caught on any host.
+#: False stops at the headers on hosts that answer unknown paths with a real 404.
 MENTIONSPIDER_LINKCHECK_SOFT404_BODIES = True
+#: Check links to private addresses (loopback, 10/8, 172.16/12, 192.168/16, 169.254/16,
+#: fc00::/7, ``localhost``...); off, they get the verdict ``skipped: private address``
+#: without a request. The campaign's ``[linkcheck] allow_private`` sets it.
+MENTIONSPIDER_LINKCHECK_ALLOW_PRIVATE = False
 #: Largest page analysed; bigger pages are skipped and counted (``mentionspider/pages/too_big``).
 MENTIONSPIDER_PAGE_MAXSIZE = 8 * 1024 * 1024
 #: URLs longer than this, or with a path segment repeated this often, are crawler traps.
@@ -81,6 +88,10 @@ ROBOTSTXT_OBEY = True
 DOWNLOAD_DELAY = 0.5
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Items and requests of one callback handled at once. Scrapy starts this many tasks for
+# every callback's output; ours are few per callback (a page's items, a check's verdict)
+# and the pipelines are synchronous, so 100 (Scrapy's default) only costs CPU.
+CONCURRENT_ITEMS = 8
 
 # --- robustness ----------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 20
@@ -110,6 +121,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "mentionspider.linkcheck.middleware.LinkCheckRetryMiddleware": 550,
     "mentionspider.linkcheck.middleware.LinkCheckSlotsMiddleware": 560,
+    # Before robots.txt (100): no request of any kind to a private address.
+    "mentionspider.linkcheck.middleware.PrivateAddressMiddleware": 50,
 }
 
 EXTENSIONS = {

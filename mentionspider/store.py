@@ -696,7 +696,7 @@ class Store:
     def fresh_link_checks(self, max_age_hours: float) -> dict[str, tuple[str, str]]:
         """url -> (outcome, status) for verdicts younger than ``max_age_hours``.
 
-        Transient verdicts are never reused: they are rechecked on every run.
+        Transient and skipped verdicts are never reused: they are rechecked on every run.
         """
         if max_age_hours <= 0:
             return {}
@@ -704,7 +704,7 @@ class Store:
             timespec="seconds")
         return {url: (outcome, status) for url, outcome, status in self.db.execute(
             "SELECT url, outcome, status FROM link_checks WHERE checked_at >= ? "
-            "AND outcome != 'transient'", [since])}
+            "AND outcome NOT IN ('transient', 'skipped')", [since])}
 
     def link_check(self, url: str) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM link_checks WHERE url = ?", [url]))

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from types import SimpleNamespace
 
 import pytest
-from scrapy.core.downloader.handlers.http11 import TunnelError
-from scrapy.exceptions import DownloadTimeoutError
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from scrapy.utils.test import get_crawler
 
 from mentionspider.linkcheck.middleware import (CHECK_META, LinkCheckRetryMiddleware,
-                                                LinkCheckSlotsMiddleware)
+                                                LinkCheckSlotsMiddleware,
+                                                PrivateAddressMiddleware)
 from mentionspider.runner import project_settings
 
 # get_crawler expects the reactor a crawl would install (mentionspider runs on asyncio).
@@ -24,68 +22,50 @@ if not is_reactor_installed():
 URL = "http://shop.example/item"
 
 
-def middleware(**settings: object) -> LinkCheckRetryMiddleware:
-    merged = {**project_settings().copy_to_dict(), "MENTIONSPIDER_LINKCHECK_BACKOFF": 0.05,
-              **settings}
+def crawler_with(**settings: object) -> object:
+    merged = {**project_settings().copy_to_dict(), **settings}
     crawler = get_crawler(settings_dict=merged)
     crawler.spider = crawler._create_spider("test")  # pages' retries ask for it
     crawler.stats.open_spider()
-    return LinkCheckRetryMiddleware.from_crawler(crawler)
+    return crawler
+
+
+def middleware(**settings: object) -> LinkCheckRetryMiddleware:
+    return LinkCheckRetryMiddleware.from_crawler(crawler_with(**settings))
 
 
 def check(method: str = "GET", **meta: object) -> Request:
     return Request(URL, method=method, meta={CHECK_META: URL, **meta})
 
 
-def test_retry_waits_for_retry_after_then_retries() -> None:
+def test_checks_are_not_retried_here_the_checker_retries_them_later() -> None:
     mw = middleware()
     answer = Response(URL, status=429, headers={"Retry-After": "1"})
-    started = time.monotonic()
-    retry = asyncio.run(mw.process_response(check(), answer))
-    assert time.monotonic() - started >= 1.0  # asyncio.sleep inside an async middleware
-    assert isinstance(retry, Request) and retry.meta["retry_times"] == 1 and retry.dont_filter
+    assert mw.process_response(check(), answer) is answer
+    assert mw.process_exception(check(), DownloadTimeoutError("slow")) is None
 
 
-def test_gives_up_quietly_after_the_retries(caplog: pytest.LogCaptureFixture) -> None:
-    mw = middleware()
-    answer = Response(URL, status=503)
-    assert asyncio.run(mw.process_response(check(retry_times=2), answer)) is answer
-    assert "ERROR" not in caplog.text
-    assert mw.crawler.stats.get_value("mentionspider/linkcheck/gave_up") == 1
-
-
-@pytest.mark.parametrize("meta", [{CHECK_META: URL}, {}])
+@pytest.mark.parametrize("meta", [{"dont_retry": False}, {}])
 def test_proxy_dns_failure_is_never_retried(meta: dict[str, str]) -> None:
     mw = middleware()
     answer = Response(URL, status=503, headers={"X-Squid-Error": "ERR_DNS_FAIL 0"})
-    request = Request(URL, meta=meta)
-    assert asyncio.run(mw.process_response(request, answer)) is answer
+    assert mw.process_response(Request(URL, meta=meta), answer) is answer
 
 
 def test_pages_keep_scrapys_retries() -> None:
     mw = middleware()
-    retry = asyncio.run(mw.process_response(Request(URL), Response(URL, status=503)))
+    retry = mw.process_response(Request(URL), Response(URL, status=503))
     assert isinstance(retry, Request)
-
-
-def test_timeouts_of_get_checks_are_retried_but_head_falls_back() -> None:
-    mw = middleware()
-    timeout = DownloadTimeoutError("took longer than 1 seconds")
-    assert isinstance(asyncio.run(mw.process_exception(check(), timeout)), Request)
-    assert asyncio.run(mw.process_exception(check("HEAD"), timeout)) is None
-    tunnel = TunnelError("Could not open CONNECT tunnel with proxy 127.0.0.1:1 "
-                         "[{'status': 503, 'reason': b'Service Unavailable'}]")
-    assert asyncio.run(mw.process_exception(check(), tunnel)) is None
 
 
 def test_unreachable_robots_txt_is_an_empty_404() -> None:
     mw = middleware(RETRY_TIMES=0)
     robots = Request("http://dead.example/robots.txt", meta={"dont_obey_robotstxt": True})
-    answer = asyncio.run(mw.process_exception(robots, DownloadTimeoutError("slow")))
+    answer = mw.process_exception(robots, DownloadTimeoutError("slow"))
     assert isinstance(answer, Response) and answer.status == 404
 
 
-def test_checks_get_their_own_slot_per_host() -> None:
+def test_checks_get_their_own_slot_per_host_without_a_delay_of_its_own() -> None:
     crawler = get_crawler(settings_dict={"MENTIONSPIDER_LINKCHECK_CONCURRENCY_PER_HOST": 1,
                                          "MENTIONSPIDER_LINKCHECK_DELAY": 0.25})
     downloader = SimpleNamespace(per_slot_settings={})
@@ -97,5 +77,28 @@ def test_checks_get_their_own_slot_per_host() -> None:
     mw.process_request(page)
     assert request.meta["download_slot"] == "check:shop.example"
     assert "download_slot" not in page.meta
-    assert downloader.per_slot_settings == {"check:shop.example": {"concurrency": 1,
-                                                                   "delay": 0.25}}
+    # the checker paces checks before they reach the downloader
+    assert downloader.per_slot_settings == {"check:shop.example": {
+        "concurrency": 1, "delay": 0.0, "jitter": 0.0}}
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1/", "http://localhost:8080/admin", "http://[::1]/", "http://10.1.2.3/x",
+    "http://172.16.0.1/", "http://192.168.1.1/router", "http://169.254.169.254/latest/meta-data/",
+    "http://[fd00::1]/", "http://[fe80::1]/"])
+def test_no_request_of_any_kind_to_a_private_address(url: str) -> None:
+    crawler = crawler_with()
+    mw = PrivateAddressMiddleware.from_crawler(crawler)
+    for request in (Request(url), Request(url, meta={CHECK_META: url})):
+        with pytest.raises(IgnoreRequest, match="^private address, not requested: "):
+            mw.process_request(request)
+    assert mw.process_request(Request("http://shop.example/")) is None
+
+
+def test_allow_private_lets_link_checks_through_but_not_pages() -> None:
+    mw = PrivateAddressMiddleware.from_crawler(
+        crawler_with(MENTIONSPIDER_LINKCHECK_ALLOW_PRIVATE=True))
+    url = "http://192.168.1.1/intranet"
+    assert mw.process_request(Request(url, meta={CHECK_META: url})) is None
+    with pytest.raises(IgnoreRequest):
+        mw.process_request(Request(url))

@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
 from mentionspider.campaign import Campaign, parse_campaign
 from mentionspider.items import LinkCheckItem
@@ -85,20 +87,53 @@ def test_fresh_verdicts_are_reused_without_a_request() -> None:
     assert spider.crawler.stats.get_value("mentionspider/linkcheck/reused") == 1
 
 
-def test_the_global_cap_holds_checks_until_a_verdict_frees_a_place() -> None:
+def test_a_verdict_frees_the_place_of_a_check_waiting_for_the_global_cap() -> None:
     checker, spider = build(MENTIONSPIDER_LINKCHECK_CONCURRENCY=1,
                             MENTIONSPIDER_LINKCHECK_SOFT404=False)
     (first,) = checker.check("http://shop.example/a")
-    assert list(checker.check("http://shop.example/b")) == []
-    response = HtmlResponse(first.url, status=404, request=first, body=b"")
-    out = list(spider.linkcheck_answered(response))
-    # HEAD 404 is confirmed with GET: the same check, still holding its place
-    assert [(type(o).__name__, getattr(o, "method", "")) for o in out] == [("Request", "GET")]
-    answer = HtmlResponse(first.url, status=404, request=out[0], body=b"")
-    items_and_requests = list(spider.linkcheck_answered(answer))
-    item, next_check = items_and_requests
+    assert checker.check("http://other.example/b") == []  # the cap is 1
+    answer = HtmlResponse(first.url, status=404, request=first, body=b"")
+    item, next_check = spider.linkcheck_answered(answer)
     assert isinstance(item, LinkCheckItem) and (item.outcome, item.status) == ("broken", "404")
-    assert isinstance(next_check, Request) and next_check.url == "http://shop.example/b"
+    assert isinstance(next_check, Request) and next_check.url == "http://other.example/b"
+
+
+def test_a_check_dropped_by_another_component_gets_a_verdict_and_frees_its_place() -> None:
+    checker, spider = build(MENTIONSPIDER_LINKCHECK_CONCURRENCY=1)
+    (first,) = checker.check("http://shop.example/a")
+    assert checker.check("http://other.example/b") == []
+    failure = Failure(IgnoreRequest("Filtered offsite request to 'shop.example'"))
+    failure.request = first  # type: ignore[attr-defined]  # what Scrapy sets
+    item, next_check = spider.linkcheck_failed(failure)
+    assert (item.outcome, item.status, item.attempts) == ("skipped", "offsite", 1)
+    assert next_check.url == "http://other.example/b"
+    assert checker.pacer.in_flight == 1
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1/", "http://localhost:8080/admin", "http://[::1]/", "http://10.1.2.3/x",
+    "http://172.16.0.1/", "http://192.168.1.1/router", "http://169.254.169.254/latest/meta-data/",
+    "http://[fd00::1]/", "http://[fe80::1]/"])
+def test_private_addresses_are_skipped_without_a_request(url: str) -> None:
+    checker, _ = build()
+    (item,) = checker.check(url)
+    assert isinstance(item, LinkCheckItem)
+    assert (item.outcome, item.status, item.method, item.attempts) == (
+        "skipped", "private address", "", 0)
+    assert checker.pacer.in_flight == 0 and checker.pacer.waiting() == 0
+
+
+def test_allow_private_checks_them() -> None:
+    checker, _ = build(MENTIONSPIDER_LINKCHECK_ALLOW_PRIVATE=True)
+    (request,) = checker.check("http://192.168.1.1/router")
+    assert isinstance(request, Request)
+
+
+@pytest.mark.parametrize("url", ["mailto:a@b.example", "javascript:void(0)",
+                                 "ftp://files.example/x", "file:///etc/passwd"])
+def test_non_http_links_are_never_requested(url: str) -> None:
+    checker, _ = build()
+    assert checker.check(url) == []
 
 
 def test_not_enabled_is_a_clear_error() -> None:

@@ -52,8 +52,8 @@ def test_checks_are_polite_capped_and_reused_on_rerun(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr[-3000:]
         checks = [e for e in web.requests
                   if e.host == "polite.example" and e.path != "/robots.txt"]
-        # each URL HEAD once, then GET once to read its title (soft 404s), plus one probe
-        assert sorted(e.url for e in checks if e.method == "HEAD") == TARGETS
+        # each URL one GET (it reads the head for soft 404s), plus one probe
+        assert not [e for e in checks if e.method == "HEAD"]
         gets = sorted(e.url for e in checks if e.method == "GET")
         assert [u for u in gets if "/mentionspider-probe-" not in u] == TARGETS
         assert sum("/mentionspider-probe-" in u for u in gets) == 1
@@ -65,8 +65,8 @@ def test_checks_are_polite_capped_and_reused_on_rerun(tmp_path: Path) -> None:
 
         conn = sqlite3.connect(db)
         stats = json.loads(conn.execute("SELECT stats FROM runs").fetchone()[0])
-        assert stats["mentionspider/linkcheck/waited_for_cap"] >= 1  # global cap of 2
-        assert stats["downloader/request_count"] >= 7
+        assert stats["mentionspider/linkcheck/requests/ok"] == 6  # one per target
+        assert stats["mentionspider/linkcheck/requests/probe"] == 2  # polite and other
         checked_at = dict(conn.execute("SELECT url, checked_at FROM link_checks"))
         assert set(checked_at) == {*TARGETS, "http://other.example/x"}
         conn.close()

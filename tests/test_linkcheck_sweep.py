@@ -35,9 +35,10 @@ CLOSED_PORT = _closed_port()
 LINKS = {
     "ok": "http://fine.example/page",
     "gone": "http://fine.example/retired",
-    "head405": "http://headless.example/a",
-    "head404": "http://headless.example/b",
-    "head405_phrase": "http://headless.example/c",
+    "file_ok": "http://fine.example/guide.pdf",
+    "head405": "http://headless.example/a.pdf",
+    "head404": "http://headless.example/b.zip",
+    "head405_phrase": "http://headless.example/c.pdf",
     "retry_after": "http://ratelimited.example/flaky",
     "retry_after_too_long": "http://throttled.example/x",
     "chain": "http://chain.example/old",
@@ -49,7 +50,10 @@ LINKS = {
     "dns": "http://nowhere.example/",
     "dns_https": "https://nowhere-tls.example/x",
     "refused_squid": "http://closed.example/",
-    "refused_port": f"http://127.0.0.1:{CLOSED_PORT}/x",
+    "private_v4": f"http://127.0.0.1:{CLOSED_PORT}/x",
+    "private_name": "http://localhost/admin",
+    "private_v6": f"http://[::1]:{CLOSED_PORT}/",
+    "too_long": "http://fine.example/" + "a" * 2100,
     "bot_wall": "http://walled.example/",
     "forbidden": "http://forbidden.example/x",
     "busy": "http://busy.example/",
@@ -84,10 +88,15 @@ def build_web() -> Web:
     # "200 Seite nicht gefunden": only its body tells
     web.add_page("fine.example", "/old-offer", _page("Seite nicht gefunden", "Leider."))
     web.add_route("fine.example", "/retired", Route(status=410))
-    web.add_route("headless.example", "/a", Route(body=_page("Real A"), head_status=405))
-    web.add_route("headless.example", "/b", Route(body=_page("Real B"), head_status=404))
-    web.add_route("headless.example", "/c", Route(body=_page("Seite nicht gefunden", "Leider."),
-                                                  head_status=405))
+    pdf = {"Content-Type": "application/pdf"}
+    web.add_route("fine.example", "/guide.pdf", Route(body="%PDF-1.4", headers=pdf))
+    web.add_route("headless.example", "/a.pdf", Route(body="%PDF-1.4", headers=pdf,
+                                                      head_status=405))
+    web.add_route("headless.example", "/b.zip", Route(body="PK", head_status=404, headers={
+        "Content-Type": "application/zip"}))
+    # a "file" URL that serves an HTML page: HEAD says 405, the GET reads the page
+    web.add_route("headless.example", "/c.pdf", Route(
+        body=_page("Seite nicht gefunden", "Leider."), head_status=405))
     web.add_route("ratelimited.example", "/flaky", Route(sequence=[
         Route(status=429, headers={"Retry-After": "1"}), Route(body=_page("Flaky but fine"))]))
     web.add_route("throttled.example", "/x", Route(status=429, headers={"Retry-After": "3600"}))
@@ -165,6 +174,7 @@ def requests_to(swept: dict[str, Any], url: str) -> list[tuple[str, float, int |
 EXPECTED = {
     "ok": ("ok", "200"),
     "gone": ("broken", "410"),
+    "file_ok": ("ok", "200"),
     "head405": ("ok", "200"),
     "head404": ("ok", "200"),
     "head405_phrase": ("broken", "soft404"),
@@ -179,7 +189,10 @@ EXPECTED = {
     "dns": ("broken", "dns"),
     "dns_https": ("broken", "unreachable"),
     "refused_squid": ("broken", "refused"),
-    "refused_port": ("broken", "refused"),
+    "private_v4": ("skipped", "private address"),
+    "private_name": ("skipped", "private address"),
+    "private_v6": ("skipped", "private address"),
+    "too_long": ("skipped", "URL too long"),
     "bot_wall": ("blocked", "403"),
     "forbidden": ("blocked", "403"),
     "busy": ("transient", "503"),
@@ -199,6 +212,23 @@ def test_no_error_lines_for_links_that_give_up(swept: dict[str, Any]) -> None:
     assert " ERROR: " not in swept["stderr"], swept["stderr"][-3000:]
 
 
+ONE_REQUEST = ["ok", "gone", "chain", "soft_phrase", "soft_phrase_honest_host", "dns",
+               "refused_squid", "bot_wall", "forbidden", "file_ok", "soft_host_real"]
+
+
+def test_one_request_per_ordinary_target(swept: dict[str, Any]) -> None:
+    # a GET that stops reading once it has the head and first heading; HEAD for files
+    for name in ONE_REQUEST:
+        assert len(requests_to(swept, LINKS[name])) == 1, name
+    assert [m for m, _, _ in requests_to(swept, LINKS["ok"])] == ["GET"]
+    assert [m for m, _, _ in requests_to(swept, LINKS["file_ok"])] == ["HEAD"]
+    assert (check(swept, "ok")["method"], check(swept, "ok")["attempts"]) == ("GET", 1)
+    # a redirect chain: one request per hop, each hop paced as a request to its host
+    assert [e.path for e in swept["log"] if e.host == "chain.example"
+            and e.path != "/robots.txt"] == ["/old", "/middle", "/gone"]
+    assert check(swept, "chain")["attempts"] == 3
+
+
 def test_head_mishandled_is_confirmed_with_get(swept: dict[str, Any]) -> None:
     assert [m for m, _, _ in requests_to(swept, LINKS["head405"])] == ["HEAD", "GET"]
     assert [(m, s) for m, _, s in requests_to(swept, LINKS["head404"])] == [
@@ -208,27 +238,27 @@ def test_head_mishandled_is_confirmed_with_get(swept: dict[str, Any]) -> None:
 
 
 def test_retry_after_is_honoured(swept: dict[str, Any]) -> None:
-    # HEAD 429 (Retry-After: 1), HEAD 200 a second later, then GET to read the title
-    (m1, t1, s1), (m2, t2, s2), (m3, _, s3) = requests_to(swept, LINKS["retry_after"])
-    assert (m1, s1, m2, s2, m3, s3) == ("HEAD", 429, "HEAD", 200, "GET", 200)
+    # GET 429 (Retry-After: 1), GET 200 a second later
+    (m1, t1, s1), (m2, t2, s2) = requests_to(swept, LINKS["retry_after"])
+    assert (m1, s1, m2, s2) == ("GET", 429, "GET", 200)
     assert t2 - t1 >= 1.0
-    assert check(swept, "retry_after")["attempts"] == 3
+    assert check(swept, "retry_after")["attempts"] == 2
 
 
 def test_retry_after_beyond_the_cap_gives_up_without_knocking_early(swept: dict[str, Any]
                                                                     ) -> None:
     assert [(m, s) for m, _, s in requests_to(swept, LINKS["retry_after_too_long"])] == [
-        ("HEAD", 429), ("GET", 429)]
+        ("GET", 429)]
     assert check(swept, "retry_after_too_long")["evidence"] == "HTTP 429: try again later"
 
 
 def test_persistent_503_is_retried_with_backoff_and_stays_transient(swept: dict[str, Any]
                                                                     ) -> None:
     log = requests_to(swept, LINKS["busy"])
-    assert [m for m, _, _ in log] == ["HEAD", "GET", "GET", "GET"]
-    gets = [t for m, t, _ in log if m == "GET"]
+    assert [m for m, _, _ in log] == ["GET", "GET", "GET"]
+    gets = [t for _, t, _ in log]
     assert gets[1] - gets[0] >= 0.1 and gets[2] - gets[1] >= 0.2  # 0.1 s, then doubled
-    assert check(swept, "busy")["attempts"] == 4
+    assert check(swept, "busy")["attempts"] == 3
 
 
 def test_redirect_chain_ending_in_404_is_recorded(swept: dict[str, Any]) -> None:
@@ -258,16 +288,23 @@ def test_each_host_is_probed_once(swept: dict[str, Any]) -> None:
     assert "blog.example" not in probes  # only checked hosts are probed
 
 
-def test_dead_hosts_and_refused_ports(swept: dict[str, Any]) -> None:
+def test_dead_hosts(swept: dict[str, Any]) -> None:
     assert check(swept, "dns")["evidence"] == "proxy reports ERR_DNS_FAIL"
     assert check(swept, "refused_squid")["evidence"] == "proxy reports ERR_CONNECT_FAIL"
-    assert check(swept, "refused_port")["evidence"].startswith(
-        "the host refuses connections: ")
     assert check(swept, "dns_https")["evidence"].startswith(
         "the proxy could not open a tunnel to the host: ")
     # a proxy's DNS failure is an answer, not something to retry
-    assert [m for m, _, _ in requests_to(swept, LINKS["dns"])] == ["HEAD"]
-    assert not any(e.host == "127.0.0.1" for e in swept["log"])  # went direct (no_proxy)
+    assert [m for m, _, _ in requests_to(swept, LINKS["dns"])] == ["GET"]
+
+
+def test_private_targets_and_long_urls_are_skipped_without_a_request(swept: dict[str, Any]
+                                                                     ) -> None:
+    for name in ("private_v4", "private_name", "private_v6", "too_long"):
+        row = check(swept, name)
+        assert (row["method"], row["attempts"]) == ("", 0), name
+        assert requests_to(swept, LINKS[name]) == [], name
+    assert check(swept, "private_name")["evidence"] == "not checked: private address"
+    assert not any(e.host in ("localhost", "127.0.0.1", "::1") for e in swept["log"])
 
 
 def test_blocks_are_never_broken(swept: dict[str, Any]) -> None:
@@ -280,7 +317,7 @@ def test_blocks_are_never_broken(swept: dict[str, Any]) -> None:
 def test_timeout_is_transient(swept: dict[str, Any]) -> None:
     row = check(swept, "timeout")
     assert row["evidence"].startswith("no answer before the download timeout")
-    assert (row["method"], row["attempts"]) == ("GET", 4)
+    assert (row["method"], row["attempts"]) == ("GET", 3)
 
 
 def test_robots_disallowed_target_is_not_fetched(swept: dict[str, Any]) -> None:
@@ -289,7 +326,7 @@ def test_robots_disallowed_target_is_not_fetched(swept: dict[str, Any]) -> None:
 
 
 def test_each_url_checked_once_however_many_pages_link_to_it(swept: dict[str, Any]) -> None:
-    assert [m for m, _, _ in requests_to(swept, LINKS["gone"])] == ["HEAD", "GET"]
+    assert [m for m, _, _ in requests_to(swept, LINKS["gone"])] == ["GET"]
 
 
 def test_broken_link_rows_carry_outreach_fields(swept: dict[str, Any]) -> None:
@@ -316,7 +353,6 @@ def test_export_appends_the_outreach_columns(swept: dict[str, Any]) -> None:
 
 def test_soft_404_wording_is_caught_on_a_host_that_otherwise_answers_404(
         swept: dict[str, Any]) -> None:
-    assert [m for m, _, _ in requests_to(swept, LINKS["soft_phrase_honest_host"])] == [
-        "HEAD", "GET"]
+    assert [m for m, _, _ in requests_to(swept, LINKS["soft_phrase_honest_host"])] == ["GET"]
     assert check(swept, "soft_phrase_honest_host")["evidence"].startswith(
         "soft 404: phrase: title says")

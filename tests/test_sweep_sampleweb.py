@@ -163,11 +163,10 @@ def test_robots_disallowed_page_is_never_requested(swept: dict) -> None:
                    if host == "widgetblog.example")
 
 
-def test_each_outbound_url_is_checked_once_head_first(swept: dict) -> None:
+def test_each_outbound_url_is_checked_once_with_one_request(swept: dict) -> None:
     checks = [(e.method, e.host, e.path) for e in swept["log"]
               if e.host == "oldwidgets.example" and e.path == "/catalogue/blue-widget"]
-    assert checks == [("HEAD", "oldwidgets.example", "/catalogue/blue-widget"),
-                      ("GET", "oldwidgets.example", "/catalogue/blue-widget")]
+    assert checks == [("GET", "oldwidgets.example", "/catalogue/blue-widget")]
     agents = {e.user_agent for e in swept["log"] if e.method != "CONNECT"}
     assert len(agents) == 1 and agents.pop().startswith("mentionspider/")
 

@@ -36,6 +36,8 @@ def exception_kind(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, IgnoreRequest):
         if "robots.txt" in message:
             return "robots", message
+        if message.startswith("private address"):
+            return "private", message
         return ("too_many_redirects" if "max redirections" in message else "ignored"), message
     if isinstance(exc, DownloadCancelledError) and "max size" in message:
         return "too_big", message

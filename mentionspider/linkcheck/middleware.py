@@ -1,37 +1,40 @@
-"""Downloader middlewares for link checks: their own per-host slots, and retries.
+"""Downloader middlewares around link checks and private addresses.
 
+- :class:`PrivateAddressMiddleware` refuses every request to a private address
+  (loopback, private, link-local, cloud metadata, unique-local; ``localhost`` and IP
+  literals in those ranges): a page that links or redirects there is not followed.
+  Link checks (and their hosts' robots.txt) may go there when
+  ``MENTIONSPIDER_LINKCHECK_ALLOW_PRIVATE`` is on (``[linkcheck] allow_private``);
+  the checker skips them before any request otherwise.
 - :class:`LinkCheckSlotsMiddleware` puts every link-check request in a download
-  slot of its own per host (``check:<host>``) with the campaign's
-  ``[linkcheck] concurrency_per_host`` and ``delay``, apart from the crawl's slots.
+  slot of its own per host (``check:<host>``), apart from the crawl's slots, with
+  no delay of its own: the checker (:mod:`.checker`, :mod:`.pacing`) paces checks
+  before they reach the downloader, so none waits there holding a place.
 - :class:`LinkCheckRetryMiddleware` replaces Scrapy's ``RetryMiddleware``. Link
-  checks are retried by :class:`~mentionspider.linkcheck.retrying.RetryPolicy`
-  (exponential backoff, ``Retry-After`` honoured up to a cap) and give up
-  quietly (DEBUG): a link that stays unavailable is a ``transient`` verdict, not
-  an error. For every request, a proxy's DNS or connect failure
-  (``X-Squid-Error``) is a definite answer and is never retried. Pages are
-  otherwise retried as Scrapy does. A robots.txt that cannot be downloaded
-  (dead host, refused, timeout) becomes an empty 404 answer: Scrapy treats the
-  site as allowed either way, and the check itself then meets the failure and
-  gets its verdict, without an ERROR line and traceback per dead host.
+  checks are not retried here (the checker retries them later, on a timer). For
+  every request, a proxy's DNS or connect failure (``X-Squid-Error``) is a
+  definite answer and is never retried. Pages are otherwise retried as Scrapy
+  does. A robots.txt that cannot be downloaded (dead host, refused, timeout)
+  becomes an empty 404 answer flagged with what failed (``mentionspider.robotstxt``
+  reads the flag), without an ERROR line and traceback per dead host.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
+from mentionspider.analysis.urls import malformed_reason
 from mentionspider.linkcheck.failures import exception_kind
-from mentionspider.linkcheck.retrying import HostStrikes, RetryPolicy
 from mentionspider.linkcheck.verdict import proxy_failure
 
-__all__ = ["LinkCheckRetryMiddleware", "LinkCheckSlotsMiddleware", "CHECK_META", "PROBE_META",
-           "is_check", "response_headers"]
+__all__ = ["LinkCheckRetryMiddleware", "LinkCheckSlotsMiddleware", "PrivateAddressMiddleware",
+           "CHECK_META", "PROBE_META", "PRIVATE_MESSAGE", "is_check", "response_headers"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,8 @@ logger = logging.getLogger(__name__)
 CHECK_META = "mentionspider_check"
 #: Request meta key naming the host a soft-404 probe request probes.
 PROBE_META = "mentionspider_probe"
+#: How :class:`PrivateAddressMiddleware`'s ``IgnoreRequest`` message begins.
+PRIVATE_MESSAGE = "private address, not requested"
 
 
 def is_check(request: Request) -> bool:
@@ -61,18 +66,36 @@ def _quiet_robots(request: Request) -> None:
         request.meta.setdefault("give_up_log_level", "DEBUG")
 
 
+class PrivateAddressMiddleware:
+    """No request to a private address (see the module docstring)."""
+
+    def __init__(self, crawler: Any, allow_checks: bool) -> None:
+        self.crawler = crawler
+        self.allow_checks = allow_checks
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "PrivateAddressMiddleware":
+        return cls(crawler, crawler.settings.getbool("MENTIONSPIDER_LINKCHECK_ALLOW_PRIVATE"))
+
+    def process_request(self, request: Request) -> None:
+        if malformed_reason(request.url) != "private_address":
+            return
+        if self.allow_checks and (is_check(request) or request.url.endswith("/robots.txt")):
+            return
+        self.crawler.stats.inc_value("mentionspider/private_address_refused")
+        raise IgnoreRequest(f"{PRIVATE_MESSAGE}: {request.url[:200]}")
+
+
 class LinkCheckSlotsMiddleware:
     """Link checks get their own download slot per host: ``check:<host>``."""
 
-    def __init__(self, crawler: Any, concurrency: int, delay: float) -> None:
+    def __init__(self, crawler: Any, concurrency: int) -> None:
         self.crawler = crawler
-        self.slot_settings = {"concurrency": concurrency, "delay": delay}
+        self.slot_settings = {"concurrency": concurrency, "delay": 0.0, "jitter": 0.0}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "LinkCheckSlotsMiddleware":
-        settings = crawler.settings
-        return cls(crawler, settings.getint("MENTIONSPIDER_LINKCHECK_CONCURRENCY_PER_HOST"),
-                   settings.getfloat("MENTIONSPIDER_LINKCHECK_DELAY"))
+        return cls(crawler, crawler.settings.getint("MENTIONSPIDER_LINKCHECK_CONCURRENCY_PER_HOST"))
 
     def process_request(self, request: Request) -> None:
         if not is_check(request) or "download_slot" in request.meta:
@@ -85,16 +108,8 @@ class LinkCheckSlotsMiddleware:
 
 
 class LinkCheckRetryMiddleware(RetryMiddleware):
-    """Scrapy's RetryMiddleware, with backoff, Retry-After and quiet give-ups for
-    link checks, and no retries of a proxy's DNS/connect failures."""
-
-    def __init__(self, settings: Any) -> None:
-        super().__init__(settings)
-        self.policy = RetryPolicy(
-            retries=settings.getint("MENTIONSPIDER_LINKCHECK_RETRIES"),
-            backoff=settings.getfloat("MENTIONSPIDER_LINKCHECK_BACKOFF"),
-            max_wait=settings.getfloat("MENTIONSPIDER_LINKCHECK_RETRY_AFTER_MAX"))
-        self.strikes = HostStrikes(settings.getint("MENTIONSPIDER_LINKCHECK_HOST_GIVE_UPS"))
+    """Scrapy's RetryMiddleware, minus link checks (the checker retries those) and
+    proxy DNS/connect failures, with quiet unreachable robots.txt files."""
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "LinkCheckRetryMiddleware":
@@ -104,75 +119,27 @@ class LinkCheckRetryMiddleware(RetryMiddleware):
         middleware.crawler = crawler
         return middleware
 
-    async def process_response(self, request: Request,  # type: ignore[override]
-                               response: Response) -> Request | Response:
-        if request.meta.get("dont_retry", False):
+    def process_response(self, request: Request,  # type: ignore[override]
+                         response: Response) -> Request | Response:
+        if is_check(request) or request.meta.get("dont_retry", False):
             return response
-        headers = response_headers(response)
-        if proxy_failure(headers) is not None:
+        if proxy_failure(response_headers(response)) is not None:
             self.crawler.stats.inc_value("mentionspider/retry/proxy_error_not_retried")
             return response
-        if not is_check(request):
-            _quiet_robots(request)
-            return super().process_response(request, response)
-        attempt = request.meta.get("retry_times", 0)
-        wait = self.policy.retry_status(request.method, response.status, headers, attempt)
-        if wait is not None and self._host_exhausted(request):
-            wait = None
-        if wait is None:
-            if response.status in self.retry_http_codes and attempt:
-                self._gave_up(request, f"HTTP {response.status}")
-            return response
-        return await self._retry_later(request, wait, f"HTTP {response.status}")
+        _quiet_robots(request)
+        return super().process_response(request, response)
 
-    async def process_exception(self, request: Request,  # type: ignore[override]
-                                exception: Exception) -> Request | Response | None:
-        if not is_check(request):
-            _quiet_robots(request)
-            retry = super().process_exception(request, exception)
-            if retry is None and _is_robots(request):
-                # An answer instead of Scrapy's ERROR line and traceback for every dead
-                # host; the flag tells mentionspider.robotstxt what happened (RFC 9309:
-                # a dead host has no rules, a server that times out is disallowed).
-                self.crawler.stats.inc_value("mentionspider/robots/unreachable")
-                return Response(request.url, status=404, request=request,
-                                flags=[f"mentionspider_unreachable:{exception_kind(exception)[0]}"])
-            return retry
-        if request.meta.get("dont_retry", False):
+    def process_exception(self, request: Request,  # type: ignore[override]
+                          exception: Exception) -> Request | Response | None:
+        if is_check(request):
             return None
-        kind, _ = exception_kind(exception)
-        wait = self.policy.retry_failure(request.method, kind, request.meta.get("retry_times", 0))
-        if wait is not None and self._host_exhausted(request):
-            wait = None
-        if wait is None:
-            if request.meta.get("retry_times", 0):
-                self._gave_up(request, kind)
-            return None
-        return await self._retry_later(request, wait, kind)
-
-    async def _retry_later(self, request: Request, wait: float, reason: str) -> Request:
-        stats = self.crawler.stats
-        attempt = request.meta.get("retry_times", 0) + 1
-        logger.debug("Retrying link check %s in %.1fs (attempt %d): %s", request, wait,
-                     attempt + 1, reason)
-        stats.inc_value("mentionspider/linkcheck/retries")
-        stats.inc_value(f"mentionspider/linkcheck/retry_reason/{reason}")
-        if wait > 0:
-            await asyncio.sleep(wait)
-        retry = request.copy()
-        retry.meta["retry_times"] = attempt
-        retry.meta["mentionspider_waited"] = request.meta.get("mentionspider_waited", 0.0) + wait
-        retry.dont_filter = True
+        _quiet_robots(request)
+        retry = super().process_exception(request, exception)
+        if retry is None and _is_robots(request):
+            # An answer instead of Scrapy's ERROR line and traceback for every dead
+            # host; the flag tells mentionspider.robotstxt what happened (RFC 9309:
+            # a dead host has no rules, a server that times out is disallowed).
+            self.crawler.stats.inc_value("mentionspider/robots/unreachable")
+            return Response(request.url, status=404, request=request,
+                            flags=[f"mentionspider_unreachable:{exception_kind(exception)[0]}"])
         return retry
-
-    def _host_exhausted(self, request: Request) -> bool:
-        if self.strikes.exhausted(urlsplit(request.url).hostname or ""):
-            self.crawler.stats.inc_value("mentionspider/linkcheck/host_not_retried")
-            return True
-        return False
-
-    def _gave_up(self, request: Request, reason: str) -> None:
-        self.strikes.strike(urlsplit(request.url).hostname or "")
-        self.crawler.stats.inc_value("mentionspider/linkcheck/gave_up")
-        logger.debug("Gave up on link check %s after %d attempts: %s", request,
-                     request.meta.get("retry_times", 0) + 1, reason)

@@ -181,11 +181,18 @@ class HostProfile:
     @classmethod
     def from_probe(cls, requested_url: str, status: int, final_url: str,
                    body: bytes | str | None) -> "HostProfile":
+        return cls.from_sketch(requested_url, status, final_url,
+                               sketch_page(body or b"") if 200 <= status < 300 else None)
+
+    @classmethod
+    def from_sketch(cls, requested_url: str, status: int, final_url: str,
+                    sketch: PageSketch | None) -> "HostProfile":
+        """The profile from the probe's answer, its page already sketched."""
         if not 200 <= status < 300:
             return cls(status, final_url, None, True, requested_url)
         if redirected_home(requested_url, final_url):
             return cls(status, final_url, None, False, requested_url)
-        return cls(status, final_url, sketch_page(body or b""), False, requested_url)
+        return cls(status, final_url, sketch or PageSketch(), False, requested_url)
 
 
 @dataclass(slots=True)

@@ -11,7 +11,10 @@ Outcomes:
   talk to crawlers, so it is never reported as broken;
 - ``transient``: 429, 5xx, timeouts and other network errors: retried, rechecked
   on the next run, never reported as broken;
-- ``blocked_by_robots``: the target host's robots.txt forbids fetching it.
+- ``blocked_by_robots``: the target host's robots.txt forbids fetching it;
+- ``skipped``: not requested, and the status says why: ``private address``
+  (loopback, private, link-local, metadata or unique-local, by default), ``URL too
+  long``, ``offsite`` or ``filtered`` (another component dropped the request), ...
 
 The spider only asks for a verdict on an error after the retries are spent, so
 ``tls`` here already means "failed every time".
@@ -23,9 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = ["Verdict", "verdict_for_status", "verdict_for_error", "soft_404_verdict",
+           "skipped_verdict",
            "proxy_failure", "OUTCOMES", "DEAD_DOMAIN_STATUSES"]
 
-OUTCOMES = ("ok", "broken", "blocked", "transient", "blocked_by_robots")
+OUTCOMES = ("ok", "broken", "blocked", "transient", "blocked_by_robots", "skipped")
 _BROKEN_STATUSES = {404, 410}
 _BLOCKED_STATUSES = {401, 403, 999}
 _CHALLENGE_HEADERS = ("cf-mitigated", "x-amzn-waf-action", "x-datadome")
@@ -96,3 +100,8 @@ def verdict_for_error(kind: str, message: str = "") -> Verdict:
 def soft_404_verdict(evidence: str) -> Verdict:
     """A 200 answer that is really "not found"; ``evidence`` says what gave it away."""
     return Verdict("broken", "soft404", f"soft 404: {evidence}")
+
+
+def skipped_verdict(reason: str, evidence: str = "") -> Verdict:
+    """A check that made no request (or whose request was dropped), and why."""
+    return Verdict("skipped", reason, evidence or f"not checked: {reason}")

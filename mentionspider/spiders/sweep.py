@@ -42,6 +42,8 @@ def apply_campaign(settings: Settings, campaign: Campaign) -> None:
     settings.set("MENTIONSPIDER_LINKCHECK_CONCURRENCY_PER_HOST",
                  campaign.linkcheck.concurrency_per_host, priority="spider")
     settings.set("MENTIONSPIDER_LINKCHECK_DELAY", campaign.linkcheck.delay, priority="spider")
+    settings.set("MENTIONSPIDER_LINKCHECK_ALLOW_PRIVATE", campaign.linkcheck.allow_private,
+                 priority="spider")
     settings.set("ROBOTSTXT_OBEY", crawl.obey_robots or campaign.linkcheck.obey_robots,
                  priority="spider")
 
