@@ -19,6 +19,8 @@ from mentionspider.analysis.urls import canonical_url, is_home_page, url_key
     ("https://blog.example/café", "https://blog.example/caf%C3%A9"),
     ("https://blog.example/x?b=&a=1&&", "https://blog.example/x?a=1&b="),
     ("https://blog.example/Post/Index.html", "https://blog.example/Post/Index.html"),
+    ("http://[::1]:8080/x", "http://[::1]:8080/x"),  # an IPv6 literal keeps its brackets
+    ("http://[FD00::1]/", "http://[fd00::1]/"),
 ])
 def test_canonical_url(url: str, canonical: str) -> None:
     assert canonical_url(url) == canonical

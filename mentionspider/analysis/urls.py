@@ -136,6 +136,8 @@ def canonical_url(url: str) -> str:
         pairs = [pair for pair in query.split("&") if pair and not _is_tracking(pair)]
         query = "&".join(sorted(pairs))
     host = (parts.hostname or "").rstrip(".")
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     if port is not None and port != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{port}"
     if parts.username:

@@ -209,7 +209,7 @@ class LinkChecker:
         """Check ``url`` (linked from ``source``): the requests and verdicts to yield now."""
         if url in self.checked or host_in_domains(host_of(url), self.brand_domains):
             return []
-        reason = malformed_reason(url)
+        reason = malformed_reason(url, private_ok=False)
         if reason == "scheme":  # mailto:, javascript:, ftp:, file: ... never requested
             self.stats.inc_value("mentionspider/linkcheck/not_http")
             return []
@@ -502,7 +502,7 @@ class LinkChecker:
             self._end(request, verdict_for_status(answer.status, answer.headers),
                       final_url=request.url)
             return
-        reason = malformed_reason(location)
+        reason = malformed_reason(location, private_ok=False)
         skip = "not http(s)" if reason == "scheme" else self._skip_reason(location, reason)
         if skip:
             self._end(request, skipped_verdict(skip, f"redirected to {location[:200]}"),

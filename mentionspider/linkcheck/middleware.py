@@ -78,7 +78,7 @@ class PrivateAddressMiddleware:
         return cls(crawler, crawler.settings.getbool("MENTIONSPIDER_LINKCHECK_ALLOW_PRIVATE"))
 
     def process_request(self, request: Request) -> None:
-        if malformed_reason(request.url) != "private_address":
+        if malformed_reason(request.url, private_ok=False) != "private_address":
             return
         if self.allow_checks and (is_check(request) or request.url.endswith("/robots.txt")):
             return
