@@ -148,6 +148,7 @@ def sweep(campaign_file: str, db: str, settings: tuple[str, ...], log_level: str
     _folder_must_exist("--log-file", log_path)
     if quiet:
         overrides.setdefault("MENTIONSPIDER_PROGRESS", "off")
+    _check_browser(campaign, overrides)
     store = _open_store(db, create=True)  # fail on a bad database before any request
     try:
         store.check_writable()
@@ -226,6 +227,19 @@ def _settle(db: str, result: Any) -> tuple[int, str]:
     return code, reason
 
 
+def _check_browser(campaign: Campaign, overrides: dict[str, Any]) -> None:
+    """A run that may render needs Chromium: say so before any request."""
+    from mentionspider.render.browser import BrowserSetupError, find_chromium
+    from mentionspider.render.setup import render_policy
+    from mentionspider.runner import project_settings
+
+    if render_policy(campaign).can_render:
+        try:
+            find_chromium(project_settings(overrides).get("MENTIONSPIDER_CHROMIUM"))
+        except BrowserSetupError as exc:
+            raise CampaignFileError(str(exc)) from None
+
+
 def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
                    seconds: float, search: SearchConfig | None = None) -> None:
     store = _open_store(db)
@@ -238,7 +252,9 @@ def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
                               if k.startswith(prefix) and isinstance(v, int))
     lines = [
         f"Run {run.id} of campaign {campaign!r}: {run.status} in {seconds:.1f}s",
-        f"  pages analysed      {run.pages}",
+        f"  pages analysed      {run.pages} ({run.pages - run.rendered_pages} raw, "
+        f"{run.rendered_pages} rendered"
+        + (f"; {run.render_fallbacks} fell back to raw HTML)" if run.render_fallbacks else ")"),
         f"  brand mentions      {run.mentions}",
         f"  links checked       {run.links_checked} "
         f"(reused {stats.get('mentionspider/linkcheck/reused', 0)} fresh verdicts)",

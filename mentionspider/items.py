@@ -32,6 +32,9 @@ class PageItem:
     opportunity: Opportunity | None = None  # set by the classify pipeline
     source: str = "seed"  # how the page was found: "seed", or provider, query and rank
     signals: PageSignals | None = None  # what the markup says: canonical, robots, author...
+    render: str = "raw"  # raw | rendered (by the browser) | fallback (render failed: raw HTML)
+    render_reason: str = ""  # why the page went to the browser
+    render_error: str = ""  # why the browser failed (fallback)
 
 
 @dataclass(slots=True)

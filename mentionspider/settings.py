@@ -81,6 +81,25 @@ MENTIONSPIDER_SEARCH_RETRY_AFTER_MAX = 30.0
 #: and user-generated content (see mentionspider/search/results.py); ``[search]
 #: exclude_domains`` and the brand's domains are added to it. Replace it to override.
 MENTIONSPIDER_SEARCH_EXCLUDED_HOSTS = list(_SOCIAL_HOSTS)
+#: Rendering (campaign ``render_js``): the Chromium executable; None finds Debian's
+#: ``chromium`` (or ``chromium-browser``, ``google-chrome``) on PATH, else /usr/bin/chromium.
+MENTIONSPIDER_CHROMIUM = None
+#: Rendering: pages open in the browser at once (all sites together).
+MENTIONSPIDER_RENDER_CONCURRENCY = 4
+#: Rendering: pages one browser context renders before it is closed and a fresh one opened
+#: (memory stays flat however many pages a run renders).
+MENTIONSPIDER_RENDER_CONTEXT_PAGES = 50
+#: Rendering: seconds for the page to load, and again for it to settle; a page that does
+#: not make it is analysed from its raw HTML (counted in ``mentionspider/render/fallback``).
+MENTIONSPIDER_RENDER_TIMEOUT = 15.0
+#: Rendering: when a page is done: "networkidle" (no request for 500 ms) or a CSS selector
+#: that must be in the DOM; a campaign's ``[crawl.sites."domain"] wait_for`` overrides it.
+MENTIONSPIDER_RENDER_WAIT_FOR = "networkidle"
+#: Rendering: resource types the browser never downloads (Playwright's names).
+MENTIONSPIDER_RENDER_BLOCK = ["image", "font", "media"]
+#: Rendering: accept any TLS certificate, as Scrapy's own downloader does (it does not
+#: verify certificates either); False makes a bad certificate a render failure.
+MENTIONSPIDER_RENDER_IGNORE_HTTPS_ERRORS = True
 
 # --- politeness (campaigns override per run) ----------------------------------------------
 USER_AGENT = f"mentionspider/{__version__} (+{MENTIONSPIDER_BOT_URL})"
@@ -109,6 +128,9 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
+# scrapy-playwright needs Twisted's asyncio reactor. It is Scrapy's default since 2.13;
+# pinned here so that no other default can change it under the renderer.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 DOWNLOADER_MIDDLEWARES = {
     # Search: providers' own paced slots; hosts a search campaign excludes are never
@@ -123,6 +145,8 @@ DOWNLOADER_MIDDLEWARES = {
     "mentionspider.linkcheck.middleware.LinkCheckSlotsMiddleware": 560,
     # Before robots.txt (100): no request of any kind to a private address.
     "mentionspider.linkcheck.middleware.PrivateAddressMiddleware": 50,
+    # Rendered pages: a page the browser fails to render is analysed from its raw HTML.
+    "mentionspider.render.middleware.RenderFallbackMiddleware": 580,
 }
 
 EXTENSIONS = {

@@ -364,6 +364,17 @@ def m007_contacts(db: sqlite_utils.Database) -> None:
         pk=("campaign", "site", "kind", "value"))
 
 
+@migrations()
+def m008_page_rendering(db: sqlite_utils.Database) -> None:
+    """How each page was read: ``render`` is raw, rendered (by the browser) or fallback (the
+    browser failed, the raw HTML was analysed), with why it went to the browser and why that
+    failed; each run counts its rendered pages and fallbacks."""
+    for name in ("render", "render_reason", "render_error"):
+        db.table("pages").add_column(name, str)
+    db.table("runs").add_column("rendered_pages", int)
+    db.table("runs").add_column("render_fallbacks", int)
+
+
 @dataclass(frozen=True, slots=True)
 class RunSummary:
     id: int
@@ -377,6 +388,8 @@ class RunSummary:
     errors: int
     started_at: str
     finished_at: str | None
+    rendered_pages: int = 0
+    render_fallbacks: int = 0
 
 
 class Store:
@@ -546,7 +559,8 @@ class Store:
 
     def run(self, run_id: int) -> RunSummary:
         row = self.db.execute("SELECT id, campaign, status, pages, mentions, links_checked, "
-                              "broken_links, new_opportunities, errors, started_at, finished_at "
+                              "broken_links, new_opportunities, errors, started_at, finished_at, "
+                              "coalesce(rendered_pages, 0), coalesce(render_fallbacks, 0) "
                               "FROM runs WHERE id = ?", [run_id]).fetchone()
         if row is None:
             raise StoreError(f"no run {run_id}")
@@ -588,7 +602,9 @@ class Store:
                 "status": item.status, "title": a.title, "lang": a.lang, "depth": item.depth,
                 "linked": int(a.linked), "brand_link_rels": json.dumps(a.brand_link_rels),
                 "mention_count": len(a.mentions), "keywords": ",".join(a.keywords),
-                "last_seen": now, "last_run": run_id, "source": item.source}
+                "last_seen": now, "last_run": run_id, "source": item.source,
+                "render": item.render, "render_reason": item.render_reason,
+                "render_error": item.render_error}
         signals = item.signals
         emails = list(dict.fromkeys([*(signals.emails if signals else []), *a.emails]))
         page["emails"] = json.dumps(emails) if emails else None

@@ -33,7 +33,7 @@ class StorePipeline:
         self.checks: list[LinkCheckItem] = []
         self.answers: list[SearchAnswerItem] = []
         self.counts = {"pages": 0, "mentions": 0, "links_checked": 0, "new_opportunities": 0,
-                       "broken_links": 0}
+                       "broken_links": 0, "rendered_pages": 0, "render_fallbacks": 0}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "StorePipeline":
@@ -63,6 +63,9 @@ class StorePipeline:
             self.pages.append(item)
             self.counts["pages"] += 1
             self.counts["mentions"] += len(item.analysis.mentions)
+            if item.render != "raw":
+                self.counts["rendered_pages" if item.render == "rendered" else
+                            "render_fallbacks"] += 1
         elif isinstance(item, LinkCheckItem):
             self.checks.append(item)
             self.counts["links_checked"] += 1

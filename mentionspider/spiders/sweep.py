@@ -28,6 +28,8 @@ from mentionspider.linkcheck.failures import failure_kind
 from mentionspider.linkcheck.middleware import response_headers
 from mentionspider.linkcheck.verdict import verdict_for_status
 from mentionspider.spiders._search import SearchSourceSpider
+from mentionspider.render.requests import Renderer, page_depth, render_fields
+from mentionspider.render.setup import configure_rendering, render_policy
 
 __all__ = ["SweepSpider", "apply_campaign"]
 
@@ -46,6 +48,7 @@ def apply_campaign(settings: Settings, campaign: Campaign) -> None:
                  priority="spider")
     settings.set("ROBOTSTXT_OBEY", crawl.obey_robots or campaign.linkcheck.obey_robots,
                  priority="spider")
+    configure_rendering(settings, campaign)  # scrapy-playwright, only when pages may render
 
 
 class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
@@ -60,6 +63,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         loaded = source if isinstance(source, Campaign) else load_campaign(source)
         apply_campaign(crawler.settings, loaded)
         spider: SweepSpider = super().from_crawler(crawler, *args, campaign=loaded, **kwargs)
+        spider.renderer = Renderer.from_settings(render_policy(loaded), crawler.settings)
         return spider
 
     def __init__(self, campaign: Campaign, **kwargs: Any) -> None:
@@ -73,6 +77,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
             competitor_domains=campaign.competitor_domains, keywords=campaign.keywords)
         self.frontier: Frontier | None = None
         self.init_search()
+        self.renderer = Renderer(render_policy(campaign))
 
     # --- crawling pages -------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -109,11 +114,12 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         if not self.campaign.crawl.obey_robots:
             meta["dont_obey_robotstxt"] = True
         try:
-            return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
-                                  meta=meta)
+            request = scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
+                                     meta=meta)
         except ValueError:  # a URL Scrapy refuses that malformed_reason let through
             self.crawler.stats.inc_value("mentionspider/links/malformed/refused")
             return None
+        return self.renderer.first(request)
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
@@ -129,9 +135,12 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
             self._seed_failed(response.meta, "not_html")
             return
         parsed = parse_page(response.body, response.url, response.encoding)
+        if (rendered := self.renderer.after_raw(response, parsed)) is not None:
+            yield rendered  # an app shell: the same page again, through the browser
+            return
         analysis = self.analyser.analyse(parsed)
         self._drop_malformed_links(analysis)
-        depth = response.meta.get("depth", 0)
+        depth = page_depth(response)
         source = response.meta.get("mentionspider_source", "seed")
         max_depth = response.meta.get("mentionspider_max_depth", self.campaign.crawl.max_depth)
         signals = page_signals(response.text, response.url, x_robots_tag=(
@@ -150,7 +159,8 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         yield PageItem(campaign=self.campaign.name, url=page_url,
                        requested_url=response.request.url if response.request else response.url,
                        site=site_of(page_url), status=response.status, depth=depth,
-                       fetched_at=utcnow(), analysis=analysis, source=source, signals=signals)
+                       fetched_at=utcnow(), analysis=analysis, source=source, signals=signals,
+                       **render_fields(response))
         if depth < max_depth and self.frontier is not None:
             for url in analysis.internal_links:
                 reason = self.frontier.admit(url)
