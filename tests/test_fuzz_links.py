@@ -111,7 +111,8 @@ def test_hostile_pages_through_the_analysis() -> None:
 def make_spider() -> SweepSpider:
     campaign = Campaign(name="fuzz", brand_names=(BrandName("Acme Widgets"),),
                         brand_domains=("acme.com",),
-                        crawl=CrawlConfig(seeds=(PAGE,), max_depth=3, check_links=True))
+                        crawl=CrawlConfig(seeds=(PAGE,), max_depth=3, check_links=True,
+                                          render_js="never"))  # shells: analysed raw
     settings = project_settings()
     apply_campaign(settings, campaign)
     crawler = get_crawler(SweepSpider, settings_dict=settings.copy_to_dict())
