@@ -150,9 +150,11 @@ def test_auto_renders_the_shell_not_the_static_page_and_falls_back_on_timeout(
     assert paths.count(("GET", "spa.example", "/api/picks.json")) == 1
     assert ("GET", "spa.example", "/static/stats.js") not in paths  # /about was not rendered
     assert ("GET", "spa.example", "/static/hero.png") not in paths  # images are blocked
-    # the dead link was checked by Scrapy (HEAD first), not visited by the browser
-    dead = [e for e in log if e.host == "gone.example" and e.path != "/robots.txt"]
-    assert dead and dead[0].method == "HEAD"
+    # the dead link was checked by Scrapy, not visited by the browser
+    dead = [e for e in log if e.host == "gone.example" and e.path == "/old-guide"]
+    assert dead and not any("sec-fetch-mode" in {k.lower() for k in e.headers} for e in dead)
+    assert any("sec-fetch-mode" in {k.lower() for k in e.headers} for e in log
+               if e.path == "/api/picks.json")  # what a browser request looks like
     # the browser says who it is, CONNECTs included, and never calls Chromium's own services
     assert {e.user_agent.split(" ")[0] for e in log if e.user_agent} == {"mentionspider/0.1.0"}
     assert {e.host for e in log} == {"spa.example", "slowspa.example", "gone.example"}
