@@ -5,6 +5,8 @@ Installed for ``http`` and ``https`` only when a run may render (see
 ``playwright`` meta key (raw pages, robots.txt, link checks) go through Scrapy's own
 HTTP/1.1 handler as before.
 
+- Playwright's driver starts with the first page to render, not with the crawl: a run
+  that renders nothing starts no Node.js process and no browser.
 - At most ``MENTIONSPIDER_RENDER_CONCURRENCY`` pages are open at once, all contexts
   together.
 - Pages are given to browser contexts in turn: after
@@ -50,10 +52,24 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._generation = 0
         self._given = 0  # pages given to the current context
         self._open: Counter[str] = Counter()  # pages in flight per context
+        self._started = False
+        self._start_lock = asyncio.Lock()
+
+    async def _maybe_launch_in_thread(self) -> None:
+        """scrapy-playwright starts Playwright's driver when the engine starts; here it starts
+        with the first page to render, so a run that renders nothing never starts it."""
+
+    async def _start(self) -> None:
+        async with self._start_lock:
+            if not self._started:
+                await self._launch()
+                self._started = True
 
     async def download_request(self, request: Request) -> Response:  # type: ignore[override]
         if not request.meta.get("playwright"):
             return await super().download_request(request)
+        if not self._started:
+            await self._start()
         async with self._pages:
             name = self._context_for_next_page()
             request.meta["playwright_context"] = name
