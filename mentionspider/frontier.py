@@ -124,3 +124,55 @@ class Frontier:
                 not in self.origins:
             self.set_origin(url)
         return None
+
+
+class Levels:
+    """Breadth-first, one level at a time per site, so that a crawl is the same crawl
+    whatever order the answers come back in. Pure.
+
+    A page of level ``d`` (``d`` links from a seed) found links to other pages of its
+    site; they are held back until every page of level ``d`` of that site has been
+    answered (or failed), then handed out all together, ordered by the URL of the page
+    that found them and their place on it. So a page's depth is its shortest distance
+    from a seed (every level-``d`` page is seen before any level-``d+1`` link is
+    admitted), and which pages fit in a site's page budget does not depend on timing.
+    """
+
+    def __init__(self) -> None:
+        self.pending: Counter[tuple[str, int]] = Counter()
+        self.found: dict[tuple[str, int], list[tuple[str, list[str]]]] = {}
+
+    def sent(self, site: str, depth: int) -> None:
+        """A page request of ``site`` at ``depth`` was sent."""
+        self.pending[(site, depth)] += 1
+
+    def answered(self, site: str, depth: int, page: str, links: Iterable[str]
+                 ) -> list[str]:
+        """The page ``page`` of ``site`` at ``depth`` was answered with ``links`` (none
+        when it failed or is not followed). Returns the level's links, in order, when it
+        was the level's last page; else []."""
+        key = (site, depth)
+        self.found.setdefault(key, []).append((page, list(links)))
+        self.pending[key] -= 1
+        if self.pending[key] > 0:
+            return []
+        del self.pending[key]
+        return self._release(key)
+
+    def _release(self, key: tuple[str, int]) -> list[str]:
+        found = sorted(self.found.pop(key, []), key=lambda item: item[0])
+        return [link for _, links in found for link in links]
+
+    def stalled(self) -> list[tuple[str, int, list[str]]]:
+        """When nothing is in flight any more but some levels still wait for a page that
+        will never answer (a request dropped on the way): release the lowest waiting
+        level of each site. ``(site, depth, links)`` each."""
+        lowest: dict[str, int] = {}
+        for site, depth in self.found:
+            if site not in lowest or depth < lowest[site]:
+                lowest[site] = depth
+        out = []
+        for site, depth in sorted(lowest.items()):
+            self.pending.pop((site, depth), None)
+            out.append((site, depth, self._release((site, depth))))
+        return out

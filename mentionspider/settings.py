@@ -105,6 +105,8 @@ MENTIONSPIDER_RENDER_IGNORE_HTTPS_ERRORS = True
 USER_AGENT = f"mentionspider/{__version__} (+{MENTIONSPIDER_BOT_URL})"
 ROBOTSTXT_OBEY = True
 DOWNLOAD_DELAY = 0.5
+# Scrapy's Downloader, but per-host concurrency also holds at DOWNLOAD_DELAY = 0.
+DOWNLOADER = "mentionspider.downloader.PerSlotDownloader"
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Items and requests of one callback handled at once. Scrapy starts this many tasks for

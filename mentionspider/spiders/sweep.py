@@ -7,10 +7,12 @@ project root with ``scrapy crawl sweep -a campaign=CAMPAIGN.toml``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
@@ -21,7 +23,7 @@ from mentionspider.analysis.signals import PageSignals, page_signals
 from mentionspider.analysis.urls import (canonical_url, host_in_domains, host_of, is_home_page,
                                          malformed_reason, site_of)
 from mentionspider.campaign import Campaign, load_campaign
-from mentionspider.frontier import Frontier
+from mentionspider.frontier import Frontier, Levels
 from mentionspider.items import utcnow, PageItem
 from mentionspider.linkcheck.checker import CHECK_STATUSES, LinkChecker, LinkCheckSpider
 from mentionspider.linkcheck.failures import failure_kind
@@ -64,6 +66,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         apply_campaign(crawler.settings, loaded)
         spider: SweepSpider = super().from_crawler(crawler, *args, campaign=loaded, **kwargs)
         spider.renderer = Renderer.from_settings(render_policy(loaded), crawler.settings)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
 
     def __init__(self, campaign: Campaign, **kwargs: Any) -> None:
@@ -76,6 +79,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
             competitor_names=campaign.competitor_names,
             competitor_domains=campaign.competitor_domains, keywords=campaign.keywords)
         self.frontier: Frontier | None = None
+        self.levels = Levels()  # breadth-first, level by level per site
         self.init_search()
         self.renderer = Renderer(render_policy(campaign))
 
@@ -92,7 +96,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
             reason = self.frontier.admit(url, seed=True)
             if reason is None:
                 if (request := self._page_request(self.frontier.canonical(url), seed=True)) is not None:
-                    yield request
+                    yield self._in_level(request, site_of(url), 0)
             elif reason != "seen":  # more seeds on one site than its page budget
                 self.crawler.stats.inc_value(f"mentionspider/frontier/{reason}")
                 self.crawler.stats.inc_value("mentionspider/frontier/seeds_skipped")
@@ -113,15 +117,69 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
             meta["mentionspider_max_depth"] = max_depth
         if not self.campaign.crawl.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        try:
+        try:  # dont_filter: the frontier dedupes; every page request must get an answer
             request = scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
-                                     meta=meta)
+                                     meta=meta, dont_filter=True)
         except ValueError:  # a URL Scrapy refuses that malformed_reason let through
             self.crawler.stats.inc_value("mentionspider/links/malformed/refused")
             return None
         return self.renderer.first(request)
 
+    def _in_level(self, request: scrapy.Request, site: str, depth: int) -> scrapy.Request:
+        """Count ``request`` in its site's level (see :class:`~mentionspider.frontier.Levels`)."""
+        request.meta["mentionspider_level"] = (site, depth)
+        request.meta["depth"] = depth
+        self.levels.sent(site, depth)
+        return request
+
+    def _answered(self, meta: dict[str, Any], url: str, links: list[str]) -> Iterator[Any]:
+        """A page of a level is answered: when its level is complete, follow the level's
+        links (all of them, in a fixed order)."""
+        level = meta.get("mentionspider_level")
+        if level is None:  # a page found by search: followed at once
+            yield from self._follow(links, None, meta)
+            return
+        site, depth = level
+        yield from self._follow(self.levels.answered(site, depth, url, links), level, meta)
+
+    def _follow(self, links: list[str], level: tuple[str, int] | None,
+                meta: dict[str, Any]) -> Iterator[scrapy.Request]:
+        if self.frontier is None:
+            return
+        stats = self.crawler.stats
+        for url in links:
+            reason = self.frontier.admit(url)
+            if reason is None:
+                request = self._page_request(self.frontier.canonical(url),
+                                              meta.get("mentionspider_source", "seed"),
+                                              meta.get("mentionspider_max_depth"))
+                if request is not None:
+                    yield request if level is None else self._in_level(
+                        request, level[0], level[1] + 1)
+            elif reason not in ("offsite", "seen"):
+                stats.inc_value(f"mentionspider/frontier/{reason}")
+
+    def _idle(self) -> None:
+        """Safety net: a level still waits for a page that will never answer."""
+        sent = 0
+        for site, depth, links in self.levels.stalled():
+            for request in self._follow(links, (site, depth), {}):
+                self.crawler.engine.crawl(request)
+                sent += 1
+        if sent:
+            self.crawler.stats.inc_value("mentionspider/frontier/levels_unstuck")
+            raise DontCloseSpider
+
     def parse_page(self, response: Response) -> Iterator[Any]:
+        request = response.request
+        links = yield from self._parse_page(response)
+        if links is not None:
+            yield from self._answered(response.meta, request.url if request else response.url,
+                                      links)
+
+    def _parse_page(self, response: Response) -> Generator[Any, None, list[str] | None]:
+        """Items and link checks for one page; returns the same-site links to follow (None:
+        the page was sent again, to the browser)."""
         stats = self.crawler.stats
         if response.status >= 300:
             verdict = verdict_for_status(response.status, response_headers(response))
@@ -129,15 +187,15 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
                 f"http_{response.status}")
             stats.inc_value(f"mentionspider/pages/errors/{failure}")
             self._seed_failed(response.meta, failure)
-            return
+            return []
         if not isinstance(response, TextResponse) or not _is_html(response):
             stats.inc_value("mentionspider/pages/not_html")
             self._seed_failed(response.meta, "not_html")
-            return
+            return []
         parsed = parse_page(response.body, response.url, response.encoding)
         if (rendered := self.renderer.after_raw(response, parsed)) is not None:
             yield rendered  # an app shell: the same page again, through the browser
-            return
+            return None  # it answers for its level when the browser has read it
         analysis = self.analyser.analyse(parsed)
         self._drop_malformed_links(analysis)
         depth = page_depth(response)
@@ -161,17 +219,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
                        site=site_of(page_url), status=response.status, depth=depth,
                        fetched_at=utcnow(), analysis=analysis, source=source, signals=signals,
                        **render_fields(response))
-        if depth < max_depth and self.frontier is not None:
-            for url in analysis.internal_links:
-                reason = self.frontier.admit(url)
-                if reason is None:
-                    request = self._page_request(self.frontier.canonical(url), source,
-                                                  response.meta.get("mentionspider_max_depth"))
-                    if request is not None:
-                        yield request
-                elif reason not in ("offsite", "seen"):
-                    stats.inc_value(f"mentionspider/frontier/{reason}")
-        elif self.frontier is not None:
+        if depth >= max_depth and self.frontier is not None:
             # contact pages are fetched even where the depth stops the crawl
             for url, _rank in sorted(analysis.contact_links, key=lambda link: link[1])[:2]:
                 if self.frontier.admit_contact(url) is None:
@@ -190,6 +238,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
                     yield from checker.check(link.url, source=response.url)
                 except ValueError:  # a URL Scrapy refuses that malformed_reason let through
                     stats.inc_value("mentionspider/links/malformed/refused")
+        return list(analysis.internal_links) if depth < max_depth else []
 
     def _identity(self, page_url: str, signals: PageSignals) -> str:
         """The page's own URL, or the same-site ``rel=canonical`` it declares. A canonical
@@ -223,14 +272,15 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         for reason, count in skipped.items():
             self.crawler.stats.inc_value(f"mentionspider/links/malformed/{reason}", count)
 
-    def page_failed(self, failure: Failure) -> None:
+    def page_failed(self, failure: Failure) -> Iterator[Any]:
         kind, message = failure_kind(failure)
         name = "robots_disallowed" if kind == "robots" else f"errors/{kind}"
         self.crawler.stats.inc_value(f"mentionspider/pages/{name}")
-        self._seed_failed(failure.request.meta, kind)  # type: ignore[attr-defined]
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+        self._seed_failed(request.meta, kind)
         if kind != "robots":
-            url = failure.request.url  # type: ignore[attr-defined]  # set by Scrapy
-            self.logger.warning("page %s failed: %s", url, message)
+            self.logger.warning("page %s failed: %s", request.url, message)
+        yield from self._answered(request.meta, request.url, [])
 
     def _seed_failed(self, meta: dict[str, Any], reason: str) -> None:
         """Name the seeds that gave no page (stat ``mentionspider/seeds/failed``: url -> why)."""

@@ -86,6 +86,9 @@ class ProxyServer:
         self.on_request = on_request
         self._ssl_context = ssl_context
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Requests being answered right now, and the most at once, per host.
+        self.in_flight: dict[str, int] = {}
+        self.max_in_flight: dict[str, int] = {}
 
     @property
     def ssl_context(self) -> ssl.SSLContext:
@@ -213,13 +216,18 @@ class ProxyServer:
                 method, req_scheme, host, path, headers, None if route.drops else route.status
             )
             delay = route.delay + (site.delay if site is not None else 0.0)
-            if delay:
-                await asyncio.sleep(delay)
-            if route.drops:
-                await _drop(reader, writer, route)
-                return
-            writer.write(route.render(method == "HEAD", close))
-            await writer.drain()
+            now = self.in_flight[host] = self.in_flight.get(host, 0) + 1
+            self.max_in_flight[host] = max(now, self.max_in_flight.get(host, 0))
+            try:
+                if delay:
+                    await asyncio.sleep(delay)
+                if route.drops:
+                    await _drop(reader, writer, route)
+                    return
+                writer.write(route.render(method == "HEAD", close))
+                await writer.drain()
+            finally:
+                self.in_flight[host] -= 1
             if close:
                 return
 
@@ -319,6 +327,11 @@ class VirtualWeb:
     def requests(self) -> list[LoggedRequest]:
         """A copy of the request log, oldest first."""
         return list(self.server.log)
+
+    @property
+    def max_in_flight(self) -> dict[str, int]:
+        """The most requests answered at the same time, per host (since the start)."""
+        return dict(self.server.max_in_flight)
 
     def clear_log(self) -> None:
         """Forget the requests logged so far."""
