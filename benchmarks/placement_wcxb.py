@@ -21,7 +21,7 @@ snippet (boilerplate) anywhere else:
 trafilatura is a benchmark dependency only (``pip install -e '.[bench]'``); it is
 installed into the running environment on first use when missing. Its
 extractions are cached under ``.bench/`` (keyed by its version), so later runs
-only time our side. ``-v`` prints every wrongly placed snippet.
+only time our side. ``-v`` prints every wrongly placed snippet with the rule that placed it.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from mentionspider.analysis.document import parse_page  # noqa: E402
+from mentionspider.analysis.document import explain_placement, parse_page  # noqa: E402
 from mentionspider.analysis.text import normalize_text  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "wcxb-dev"
@@ -109,18 +109,20 @@ class Oracle:
 class PageText:
     """A parsed page's visible text as one key string, with each character's placement."""
 
-    def __init__(self, blocks: list[tuple[str, str]]) -> None:
+    def __init__(self, blocks: list[tuple[str, str]], rules: list[str] | None = None) -> None:
         parts: list[str] = []
         self.ends: list[int] = []  # end offset of each block's key in the joined key
         self.placements: list[str] = []
+        self.rules: list[str] = []
         size = 0
-        for text, placement in blocks:
+        for index, (text, placement) in enumerate(blocks):
             part = key(text)
             if part:
                 parts.append(part)
                 size += len(part)
                 self.ends.append(size)
                 self.placements.append(placement)
+                self.rules.append(rules[index] if rules else "")
         self.text = "".join(parts)
 
     def occurrences(self, snippet: str) -> list[tuple[int, int]]:
@@ -149,7 +151,9 @@ class PageText:
         import bisect
         first = bisect.bisect_right(self.ends, start)
         last = bisect.bisect_right(self.ends, end - 1)
-        return "+".join(dict.fromkeys(self.placements[first:last + 1]))
+        return "+".join(dict.fromkeys(f"{placement} ({rule})" if rule else placement for
+                                      placement, rule in zip(self.placements[first:last + 1],
+                                                             self.rules[first:last + 1])))
 
 
 class Tally:
@@ -182,7 +186,8 @@ def run(corpus: Path, kind: str | None, oracle: Oracle | None, verbose: bool) ->
         start = time.perf_counter()
         page = parse_page(html, url)
         ours_seconds += time.perf_counter() - start
-        text = PageText([(block.text, block.placement) for block in page.blocks])
+        rules = [block.rule for block in explain_placement(html, url)] if verbose else None
+        text = PageText([(block.text, block.placement) for block in page.blocks], rules)
         theirs = oracle.text_key(page_id, html, url) if oracle is not None else ""
         pages[page_kind] += 1
         for side, group in (("with", with_), ("without", without)):
@@ -197,8 +202,8 @@ def run(corpus: Path, kind: str | None, oracle: Oracle | None, verbose: bool) ->
                 ok = in_main if side == "with" else not in_main
                 tallies[("ours", page_kind, side)].add(ok, len(wanted))
                 if not ok and verbose:
-                    where = ",".join(text.placements_of(a, b) for a, b in spots[:3])
-                    print(f"{page_id} {page_kind:<13} {side:<7} got {where:<18} {snippet[:90]!r}")
+                    where = " | ".join(text.placements_of(a, b) for a, b in spots[:3])
+                    print(f"{page_id} {page_kind:<13} {side:<7} {snippet[:70]!r} got {where}")
                 if oracle is not None:
                     found = wanted in theirs
                     tallies[("trafilatura", page_kind, side)].add(

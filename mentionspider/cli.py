@@ -471,6 +471,44 @@ def check_campaign(campaign_file: str) -> None:
                f"{searching})")
 
 
+@cli.command(name="explain-placement")
+@click.argument("source")
+@click.option("--width", type=int, default=80, show_default=True,
+              help="Characters of each block's text to print (0: all).")
+def explain_placement_command(source: str, width: int) -> None:
+    """Print every text block of a page with its placement and the rule that made it.
+
+    SOURCE is an HTML file or an http(s) URL (fetched once, through http_proxy if set).
+
+    Example: mentionspider explain-placement saved-page.html
+    """
+    from mentionspider.analysis.document import explain_placement
+
+    if source.startswith(("http://", "https://")):
+        import urllib.error
+        import urllib.request
+
+        from mentionspider import __version__
+
+        agent = f"mentionspider/{__version__} (explain-placement)"
+        request = urllib.request.Request(source, headers={"User-Agent": agent})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                html, url = response.read(), response.geturl()
+                encoding = response.headers.get_content_charset()
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise click.ClickException(f"{source}: {exc}") from None
+    else:
+        path = Path(source)
+        if not path.is_file():
+            click.echo(f"Error: {source}: no such file", err=True)
+            sys.exit(2)
+        html, url, encoding = path.read_bytes(), path.resolve().as_uri(), None
+    for block in explain_placement(html, url, encoding):
+        text = block.text if not width or len(block.text) <= width else block.text[:width - 1] + "…"
+        click.echo(f"{block.placement:<8}  {text}\n          <- {block.rule}")
+
+
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="demo-output",
               show_default=True, help="Where the database and the CSV go.")

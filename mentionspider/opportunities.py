@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, asdict
 from typing import Any
 
+from mentionspider.analysis.model import PLACEMENTS
 from mentionspider.analysis.page import PageAnalysis
 from mentionspider.analysis.urls import host_of, registered_domain
 from mentionspider.linkcheck.verdict import DEAD_DOMAIN_STATUSES
@@ -80,9 +81,7 @@ def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, de
         return None
     mentions = sorted(analysis.competitor_mentions, key=lambda m: m.block)
     names = [m.name for m in mentions] + analysis.competitor_links
-    placement = min((m.placement for m in mentions), default="main",
-                    key=lambda p: ("main", "sidebar", "comments").index(p)
-                    if p in ("main", "sidebar", "comments") else 9)
+    placement = min((m.placement for m in mentions), default="main", key=PLACEMENTS.index)
     scored = score_mention_page("competitor_mention", placement=placement,
                                 mention_count=len(mentions), keywords=analysis.keywords,
                                 depth=depth, names=names, entry=_entry(source))

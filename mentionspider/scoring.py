@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mentionspider.analysis.model import PLACEMENT_POINTS
+
 __all__ = ["Scored", "score_mention_page", "score_broken_link", "KIND_BASE"]
 
 KIND_BASE = {
@@ -19,7 +21,7 @@ KIND_BASE = {
     "competitor_mention": 25,
     "broken_link": 40,
 }
-_PLACEMENT_POINTS = {"main": 30, "comments": 12, "sidebar": 8, "header": 4, "nav": 0, "footer": 0}
+_PLACEMENT_POINTS = PLACEMENT_POINTS  # in the order of PLACEMENTS, the one ranking
 _PLACEMENT_WORDS = {"main": "in the main content", "comments": "in the comments",
                     "sidebar": "in a sidebar", "header": "in the page header",
                     "nav": "in the navigation", "footer": "only in the footer"}

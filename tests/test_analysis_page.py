@@ -153,3 +153,13 @@ def test_a_mention_that_is_itself_an_affiliate_link_is_in_a_link() -> None:
     href = "https://go.skimresources.com/?url=https%3A%2F%2Facmewidgets.com%2F"
     result = analyse(page(f"<p>Buy from <a href='{href}'>Acme Widgets</a> today.</p>"))
     assert [m.in_link for m in result.mentions] == [True] and result.linked
+
+
+def test_a_mention_in_the_comments_beats_one_in_the_sidebar_as_the_score_says() -> None:
+    body = ("<p>We tested many garden tools this spring, in heavy clay and in sand, and wrote "
+            "down what broke first and what kept going through the whole season.</p>")
+    html = page(body).replace("</main>", "</main><aside><p>Sponsor: Acme Widgets</p></aside>"
+                              "<section id='comments'><p>I use Acme Widgets too.</p></section>")
+    result = analyse(html)
+    assert [m.placement for m in result.mentions] == ["sidebar", "comments"]
+    assert result.best_mention is not None and result.best_mention.placement == "comments"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mentionspider.analysis.document import parse_page
+from mentionspider.analysis.document import explain_placement, parse_page
 from mentionspider.analysis.model import PLACEMENTS
 from mentionspider.analysis.placement import class_signal
 
@@ -228,6 +228,102 @@ def test_marked_article_beats_a_denser_unmarked_list_of_teasers() -> None:
     result = placements(html)
     assert result["Shares rose, then fell, and closed the day slightly higher."] == "main"
     assert {result[t] for t in result if t.startswith("Headline number")} == {"header"}
-    # without the <article> the list is the densest text and would be the content
+    # without the <article> the list is the densest text, and the story, after it and
+    # with paragraphs that score as well, is between the main content's first and last
+    # paragraphs: main too
     unmarked = placements(html.replace("article>", "div>"))
-    assert unmarked["Shares rose, then fell, and closed the day slightly higher."] == "footer"
+    assert unmarked["Shares rose, then fell, and closed the day slightly higher."] == "main"
+
+
+POSTS = ["I bought the Acme Widgets trowel last spring and it has held up well in clay soil.",
+         "Mine bent after a month, but their support sent a new one without any questions.",
+         "Has anyone tried the long-handled version? My back would thank me for it.",
+         "Yes, it is the same blade on a longer shaft, and it is worth the extra money."]
+
+
+def _thread(container: str, post: str) -> str:
+    posts = "".join(post.format(i=i, text=text) for i, text in enumerate(POSTS))
+    return (f"<body><header><a href='/'>Garden Forum</a></header><h1>Acme trowel: worth it?</h1>"
+            f"{container.format(posts)}<footer><p>Forum rules and privacy</p></footer></body>")
+
+
+@pytest.mark.parametrize(("container", "post"), [
+    # posts in a container whose class words say "comments" (Invision, Disqus-like boards)
+    ("<div id='comments' class='cTopic'>{}</div>",
+     "<div class='comment' id='comment-{i}'><span>user{i}</span><p>{text}</p></div>"),
+    ("<section class='replies'>{}</section>",
+     "<div class='reply'><span>user{i}</span><div class='reply-body'>{text}</div></div>"),
+    # schema.org forum posts, whatever their class words say
+    ("<div class='comment-list'>{}</div>",
+     "<article itemscope itemtype='https://schema.org/DiscussionForumPosting' class='comment'>"
+     "<span>user{i}</span><div itemprop='text'>{text}</div></article>"),
+])
+def test_on_a_forum_thread_every_post_is_main_content(container: str, post: str) -> None:
+    result = placements(_thread(container, post))
+    assert {result[text] for text in POSTS} == {"main"}
+    assert result["Garden Forum"] == "header"
+    assert result["Forum rules and privacy"] == "footer"
+
+
+def test_an_article_with_a_long_discussion_keeps_its_comments() -> None:
+    comments = "".join(f"<li class='comment'><p>{text} {text}</p></li>" for text in POSTS * 3)
+    html = (f"<body><article><div class='entry-content'>{ARTICLE}{ARTICLE}</div></article>"
+            f"<div id='comments'><ol>{comments}</ol></div></body>")
+    result = placements(html)
+    assert {result[f"{text} {text}"] for text in POSTS} == {"comments"}
+
+
+def test_main_content_split_over_sections_and_cards_inside_main() -> None:
+    cards = "".join(f"<div class='card'><h3>Plan {n}</h3><p>{text}</p></div>"
+                    for n, text in enumerate(POSTS))
+    html = ("<body><header><nav><a href='/'>Home</a> <a href='/p'>Pricing</a></nav></header>"
+            "<main><section class='hero'><h1>Garden care, done for you</h1>"
+            "<p>We look after small gardens every week of the year.</p></section>"
+            f"<section class='plans'>{cards}</section><section><h2>Why us</h2>"
+            "<p>Fifteen years, four hundred gardens, one team.</p></section></main>"
+            "<footer><p>Call us on 0123 456 789</p></footer></body>")
+    result = placements(html)
+    assert {result[text] for text in POSTS} == {"main"}
+    assert result["We look after small gardens every week of the year."] == "main"
+    assert result["Fifteen years, four hundred gardens, one team."] == "main"
+    assert result["Call us on 0123 456 789"] == "footer"
+    assert result["Home Pricing"] == "nav"
+
+
+def test_a_grid_of_links_in_the_main_region_is_main_content() -> None:
+    items = "".join(f"<li class='product'><a href='/p/{n}'>Acme trowel model {n}</a> "
+                    f"<span>$1{n}.00</span></li>" for n in range(8))
+    html = ("<body><nav><a href='/'>Home</a> <a href='/shop'>Shop</a></nav>"
+            "<main><h1>Trowels</h1><p>Hand trowels for clay, sand and pots, in steel.</p>"
+            f"<ul class='products'>{items}</ul></main>"
+            "<footer><a href='/privacy'>Privacy</a></footer></body>")
+    result = placements(html)
+    assert explain_placement(html, "https://site.example/p")[3].rule == (
+        "inside a main region of links (a listing, a grid): <main>")
+    assert {result[f"Acme trowel model {n} $1{n}.00"] for n in range(8)} == {"main"}
+    assert result["Home Shop"] == "nav"
+    assert result["Privacy"] == "footer"
+
+
+def test_short_lines_of_an_article_container_outside_its_text_are_not_main() -> None:
+    html = ("<body><article class='post'><h1>Acme trowel review</h1><p>Updated at 1:23 p.m.</p>"
+            f"<div class='text'>{ARTICLE}{ARTICLE.replace('Acme', 'Acme Co')}</div>"
+            "<p>Explore further</p></article></body>")
+    result = placements(html)
+    assert result["Acme trowel review"] == "main"
+    assert result["Updated at 1:23 p.m."] == "header"
+    assert result["Explore further"] == "footer"
+
+
+def test_explain_placement_names_the_rule_and_the_element() -> None:
+    html = (f"<body><nav class='top'><a href='/'>Home</a></nav><main>{ARTICLE}</main>"
+            "<div class='site-footer'><p>Acme furniture</p></div></body>")
+    explained = explain_placement(html, "https://site.example/p")
+    assert [(b.placement, b.rule) for b in explained] == [
+        ("nav", 'markup: <nav class="top">'),
+        ("main", "inside the main region: <main>"),
+        ("main", "inside the main region: <main>"),
+        ("footer", 'markup: <div class="site-footer">'),
+    ]
+    assert [b.placement for b in explained] == [
+        b.placement for b in parse_page(html, "https://site.example/p").blocks]

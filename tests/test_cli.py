@@ -98,3 +98,21 @@ def test_scrapy_crawl_works_from_the_project_root(sample_web, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr[-2000:]
     export = run_cli(["export", "--db", str(db), "--kind", "broken_link"])
     assert export.stdout.count("\n") == 5  # header + 4 broken links
+
+
+def test_explain_placement_prints_each_block_with_its_placement_and_rule(tmp_path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<body><nav><a href='/'>Home</a></nav><main><p>Acme Widgets makes the "
+                    "sturdiest garden tools we have tested this year.</p></main></body>",
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["explain-placement", str(page)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "nav       Home\n          <- markup: <nav>\n"
+        "main      Acme Widgets makes the sturdiest garden tools we have tested this year.\n"
+        "          <- inside the main region: <main>\n")
+
+
+def test_explain_placement_of_a_missing_file_is_one_line_and_exit_2(tmp_path) -> None:
+    result = CliRunner().invoke(cli, ["explain-placement", str(tmp_path / "nope.html")])
+    assert (result.exit_code, result.output) == (2, f"Error: {tmp_path / 'nope.html'}: no such file\n")

@@ -29,3 +29,13 @@ def test_broken_link_scores() -> None:
                             "3 sites link to this dead target")
     assert footer_nofollow.reasons == ("links to a dead page (404) only in the footer; "
                                        "the link is rel=nofollow")
+
+
+def test_one_ranking_of_placements_orders_best_mention_and_points() -> None:
+    from mentionspider.analysis.model import PLACEMENT_POINTS, PLACEMENTS
+    assert PLACEMENTS == ("main", "comments", "sidebar", "header", "nav", "footer")
+    points = [PLACEMENT_POINTS[placement] for placement in PLACEMENTS]
+    assert points == sorted(points, reverse=True) and set(PLACEMENT_POINTS) == set(PLACEMENTS)
+    scores = [score_mention_page("unlinked_mention", placement=p, mention_count=1, depth=3).score
+              for p in ("comments", "sidebar")]
+    assert scores == [52, 48]

@@ -14,22 +14,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from ._html import as_cp1252, to_utf8
 from .model import Anchor, LinkSpan, ParsedPage, TextBlock
-from .placement import block_placement, main_spans, resolve_regions
+from .placement import (IN_MAIN_REGION, LINK_DENSE_MAIN, MAIN_REGION_TEXT, MARKUP, NO_MAIN, Region,
+                        block_placement, find_main, resolve_regions)
 from .stream import BLOCK, CLOSE, NOT_URL_SCHEMES, OPEN, Meta, PageEvents, StreamedLink, stream
 from .text import normalize_text
 
-__all__ = ["parse_page"]
+__all__ = ["parse_page", "explain_placement", "PlacedBlock"]
 
 _MARKS: Final = re.compile(f"([{OPEN}{CLOSE}])")
 _URL_WHITESPACE: Final = re.compile(r"[\t\n\r]")
 _LANG: Final = re.compile(r"[A-Za-z]{1,8}")
 #: Running text the regions marked as main content need to be searched on their own.
 _MARKED_MAIN: Final = 300
+#: Running text outside the comments under which a page whose comments hold most of its
+#: text is a thread (forum, Q&A) rather than an article with a lively discussion.
+_THREAD_OPENING: Final = 1500
+# Rules whose explanation names the element that made the region.
+_WITH_SIGNAL: Final = frozenset({MARKUP, IN_MAIN_REGION, LINK_DENSE_MAIN, MAIN_REGION_TEXT})
 
 
 class _Resolver:
@@ -158,6 +164,31 @@ def parse_page(html: bytes | str, url: str, encoding: str | None = None) -> Pars
     Never raises on bad markup: an empty or unparseable document gives a page
     with no blocks and no anchors.
     """
+    return _parse(html, url, encoding, None)
+
+
+class PlacedBlock(NamedTuple):
+    """One block of a page with its placement and the rule that made it."""
+
+    text: str
+    placement: str
+    rule: str
+
+
+def explain_placement(html: bytes | str, url: str,
+                      encoding: str | None = None) -> list[PlacedBlock]:
+    """Every block of a page, in order, with its placement and the rule that made it:
+    the markup (and which element) or the density evidence (see
+    :func:`~.placement.block_placement`). The same placements as :func:`parse_page`.
+    """
+    why: list[str] = []
+    page = _parse(html, url, encoding, why)
+    return [PlacedBlock(block.text, block.placement, rule)
+            for block, rule in zip(page.blocks, why)]
+
+
+def _parse(html: bytes | str, url: str, encoding: str | None,
+           why: list[str] | None) -> ParsedPage:
     try:
         raw, valid = to_utf8(html, encoding)
     except (ValueError, LookupError, TypeError):
@@ -178,12 +209,13 @@ def parse_page(html: bytes | str, url: str, encoding: str | None = None) -> Pars
     page = ParsedPage(url=url, base_url=base_url,
                       title=normalize_text("".join(events.title)) if events.title else "",
                       lang=_lang(events.lang))
-    _blocks(text, events, _Resolver(base_url), page)
+    _blocks(text, events, _Resolver(base_url), page, why)
     events.reset()  # drop references to this page
     return page
 
 
-def _blocks(text: str, events: PageEvents, resolve: _Resolver, page: ParsedPage) -> None:
+def _blocks(text: str, events: PageEvents, resolve: _Resolver, page: ParsedPage,
+            why: list[str] | None) -> None:
     """Cut the page's text stream into blocks, then place blocks and anchors."""
     for link in events.links:
         link.url = resolve(link.href)
@@ -201,20 +233,28 @@ def _blocks(text: str, events: PageEvents, resolve: _Resolver, page: ParsedPage)
             blocks.append((block_text, links, linked, meta, seg))
     if not page.title:
         page.title = next((b[0] for b in blocks if b[3][2] == "h1"), "")
-    _place(page, events, blocks)
+    _place(page, events, blocks, why)
 
 
 def _place(page: ParsedPage, events: PageEvents,
-           blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]) -> None:
-    """Resolve placements and fill the page's blocks and anchors."""
+           blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
+           why: list[str] | None = None) -> None:
+    """Resolve placements and fill the page's blocks and anchors; with ``why``, append
+    the rule that placed each block to it."""
     for text, _links, linked, meta, _seg in blocks:
-        meta[0].chars += len(text) - linked
+        region = meta[0]
+        region.chars += len(text) - linked
+        region.linked += linked
     regions = events.regions
     for region in reversed(regions):  # children were opened after their parents
         if region.parent is not None:
             region.parent.chars += region.chars
+            region.parent.linked += region.linked
     page_chars = regions[0].chars
     resolve_regions(regions, page_chars)
+    thread = _is_thread(events, blocks)
+    if thread:
+        resolve_regions(regions, page_chars, thread=True)
     # Markup beats density: when the regions marked as main content (<main>, <article>,
     # articleBody, entry-content...) hold real running text, the densest part of the
     # page is looked for among them only, not in an unmarked list of teasers next to them.
@@ -227,21 +267,27 @@ def _place(page: ParsedPage, events: PageEvents,
             candidates.append(candidate)
             if placement == "main" and 2 * linked < len(text):
                 marked.append(candidate)
-    spans = []
+    main = None
     if sum(chars - linked for _pos, chars, linked, *_rest in marked) >= _MARKED_MAIN:
-        spans = main_spans(marked, events.elements)
-    if not spans:
-        spans = main_spans(candidates, events.elements)
-    if spans:
-        resolve_regions(regions, page_chars, spans[0])
+        main = find_main(marked, events.elements)
+    if main is None:
+        main = find_main(candidates, events.elements)
+    if main is not None:
+        main.thread = thread
+        resolve_regions(regions, page_chars, main.zone, thread, main.spans[0])
     by_seg: dict[int, str] = {}
     out = page.blocks
     for text, links, linked, meta, seg in blocks:
         placement = meta[0].placement
-        if spans and (placement is None or placement == "main"):
-            placement = block_placement(placement, meta[1], len(text), linked, meta[2], spans)
-        elif placement is None:
-            placement = "main"
+        rule = MARKUP
+        if placement is None or placement == "main":
+            if main is not None:
+                placement, rule = block_placement(meta[0], meta[1], len(text), linked,
+                                                  meta[2], main)
+            else:
+                placement, rule = "main", NO_MAIN
+        if why is not None:
+            why.append(f"{rule}: {_signal(meta[0])}" if rule in _WITH_SIGNAL else rule)
         by_seg[seg] = placement
         out.append(TextBlock(text, placement, links))
     seen: set[tuple[str, str, str]] = set()
@@ -251,7 +297,8 @@ def _place(page: ParsedPage, events: PageEvents,
             continue
         placement = by_seg.get(link.seg) or link.region.placement
         if placement is None:
-            placement = block_placement(None, link.pos, 1, 1, "a", spans) if spans else "main"
+            placement = (block_placement(link.region, link.pos, 1, 1, "a", main)[0] if main
+                         else "main")
         text = " ".join(link.parts) if link.seg >= 0 else normalize_text("".join(link.parts))
         if not text and link.alt:
             text = normalize_text(link.alt)
@@ -259,6 +306,43 @@ def _place(page: ParsedPage, events: PageEvents,
         if key not in seen:
             seen.add(key)
             page.anchors.append(Anchor(target, text, _rel_tokens(link.rel), placement))
+
+
+def _is_thread(events: PageEvents,
+               blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]) -> bool:
+    """Whether the comments of a page are its content: a forum thread or a Q&A page.
+
+    So when the page marks posts up as schema.org forum posts, questions or
+    answers, or when its comment regions hold more than twice the running text of
+    everything else that could be main content and that text is short and not
+    marked as main content (no article: the opening post is often just the first
+    "comment").
+    """
+    threads = 0
+    for region in events.regions:
+        if region.placement == "comments" and (region.parent is None
+                                               or region.parent.placement != "comments"):
+            threads += region.chars
+    if not threads:
+        return False
+    if events.thread:
+        return True
+    rest = marked = 0
+    for text, _links, linked, meta, _seg in blocks:
+        placement = meta[0].placement
+        if (placement is None or placement == "main") and 2 * linked < len(text):
+            rest += len(text) - linked
+            if placement == "main":
+                marked += len(text) - linked
+    return threads > 2 * rest and rest < _THREAD_OPENING and marked < _MARKED_MAIN
+
+
+def _signal(region: Region) -> str:
+    """The element whose markup decided a region's placement."""
+    while region.parent is not None and region.parent.placement == region.placement and (
+            region.kind != region.placement):
+        region = region.parent
+    return region.describe()
 
 
 _NO_REL: Final[frozenset[str]] = frozenset()

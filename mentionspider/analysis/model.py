@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
-__all__ = ["PLACEMENTS", "BOILERPLATE", "LinkSpan", "TextBlock", "Anchor", "ParsedPage",
+__all__ = ["PLACEMENTS", "PLACEMENT_POINTS", "BOILERPLATE", "LinkSpan", "TextBlock", "Anchor", "ParsedPage",
            "BrandName", "Match"]
 
-#: Where on a page a piece of text or a link sits, best (for outreach) first.
-PLACEMENTS: Final = ("main", "sidebar", "comments", "header", "nav", "footer")
+#: Where on a page a piece of text or a link sits, best (for outreach) first: the one
+#: ranking of placements. It picks a page's best mention (page analysis, competitor
+#: rows) and orders the points each placement scores (:data:`PLACEMENT_POINTS`).
+PLACEMENTS: Final = ("main", "comments", "sidebar", "header", "nav", "footer")
+#: Score points of a mention (or link) by placement; never more for a later placement.
+PLACEMENT_POINTS: Final = {"main": 30, "comments": 12, "sidebar": 8, "header": 4, "nav": 0,
+                           "footer": 0}
 #: Placements that are page furniture rather than the page's own content.
 BOILERPLATE: Final = frozenset({"nav", "header", "footer", "sidebar"})
 

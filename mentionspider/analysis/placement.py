@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["CLASS_SIGNALS", "HIDDEN", "LANDMARK_TAGS", "Region", "element_signal",
-           "class_signal", "resolve_regions", "main_spans", "block_placement"]
+__all__ = ["CLASS_SIGNALS", "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
+           "class_signal", "resolve_regions", "Main", "find_main", "block_placement"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -86,21 +86,39 @@ _LINK_LIST: Final = 0.8
 _KEEP_PARAGRAPH: Final = 250
 #: Running text a block needs to score its parent as main content.
 _MIN_PARAGRAPH: Final = 25
+#: Score an element needs for its paragraphs to stretch the main content's zone.
+_ZONE_SCORE: Final = 3.0
+#: In an article container, text shorter than this outside its densest part is a
+#: dateline, a caption or a call to action rather than article text.
+_SHORT_LINE: Final = 120
 
 
 class Region:
     """A subtree of the page that carries a placement signal."""
 
-    __slots__ = ("kind", "landmark", "parent", "chars", "placement", "start", "end")
+    __slots__ = ("kind", "landmark", "parent", "chars", "linked", "placement", "start", "end",
+                 "tag", "attrib", "top")
 
     def __init__(self, kind: str | None, landmark: bool, parent: Region | None) -> None:
         self.kind = kind  # "main", "nav", ... or None for the page root
         self.landmark = landmark  # from a tag or role rather than a class name
         self.parent = parent
         self.chars = 0  # non-link characters of the blocks inside (filled after the stream)
+        self.linked = 0  # link characters of the blocks inside (filled after the stream)
+        self.top: Region | None = None  # the outermost main region around it, if any
         self.placement: str | None = None  # effective placement (filled after the stream)
         self.start = 0  # position of the element's start and end (filled during the stream)
         self.end = 0
+        self.tag = ""  # the element that opened it, for explanations
+        self.attrib: dict[str, str] = {}
+
+    def describe(self) -> str:
+        """The element that opened this region, as ``<tag role=... class=... id=...>``."""
+        if self.kind is None:
+            return "the page"
+        attrs = "".join(f' {name}="{self.attrib[name]}"' for name in
+                        ("role", "itemprop", "itemtype", "class", "id") if name in self.attrib)
+        return f"<{self.tag}{attrs}>"
 
 
 class _ClassSignals(dict[str, "str | None"]):
@@ -140,6 +158,16 @@ def class_signal(value: str) -> str | None:
     return CLASS_SIGNALS[value]
 
 
+#: schema.org types of a post in a discussion: a page that has them is a thread.
+_POST_TYPES: Final = re.compile(r"schema\.org/(?:DiscussionForumPosting|Question|Answer|QAPage"
+                                r"|SocialMediaPosting)\b", re.I)
+
+
+def post_type(itemtype: str) -> bool:
+    """Whether a schema.org ``itemtype`` is that of a forum post, a question or an answer."""
+    return _POST_TYPES.search(itemtype) is not None
+
+
 def element_signal(tag: str, role: str | None, names: str | None,
                    itemprop: str | None) -> tuple[str, bool] | None:
     """The (placement, is_landmark) an element announces, or None.
@@ -161,7 +189,8 @@ def element_signal(tag: str, role: str | None, names: str | None,
 
 
 def resolve_regions(regions: Sequence[Region], page_chars: int,
-                    main: tuple[int, int] | None = None) -> None:
+                    main: tuple[int, int] | None = None, thread: bool = False,
+                    best: tuple[int, int] | None = None) -> None:
     """Set ``placement`` of every region (parents come before children).
 
     The innermost signal wins, except that a header inside main content (headline,
@@ -170,16 +199,22 @@ def resolve_regions(regions: Sequence[Region], page_chars: int,
     furniture region that holds most of the page's running text is a layout
     wrapper (a ``has-sidebar`` body class), not furniture, so it is ignored.
     Given the ``main`` interval, main regions apart from it (teaser cards
-    marked up as ``<article>``) are ignored too.
+    marked up as ``<article>``) are ignored too. On a ``thread`` page (a forum
+    thread, a Q&A page) the posts are the content: comment regions are ignored.
     """
     for region in regions:
         parent = region.parent.placement if region.parent is not None else None
         kind = region.kind
+        if thread and kind == "comments":
+            kind = None
         if kind in _BOILERPLATE and region.chars >= 200 and 2 * region.chars >= page_chars:
             kind = None  # a wrapper around the content
         elif kind == "main" and main is not None and (region.end < main[0]
                                                       or region.start > main[1]):
             kind = None
+        elif (kind == "main" and best is not None and not thread and region.tag == "article"
+              and (region.end < best[0] or region.start > best[1])):
+            kind = None  # a teaser card next to the article
         if kind is None or parent == "comments":
             region.placement = parent
         elif kind == "main":
@@ -188,11 +223,33 @@ def resolve_regions(regions: Sequence[Region], page_chars: int,
             region.placement = "main"
         else:
             region.placement = kind
+        if region.placement == "main":
+            top = region.parent.top if region.parent is not None else None
+            region.top = top if top is not None else region
+        else:
+            region.top = None
 
 
-def main_spans(blocks: Sequence[tuple[int, int, int, int, int, int, int]],
-               elements: dict[int, tuple[int, int]]) -> list[tuple[int, int]]:
-    """Position spans of the main content, best first (empty if no running text).
+class Main:
+    """Where the main content of a page is, found by text density.
+
+    ``spans`` are the position spans of the best element and of its siblings that
+    score nearly as well (best first); ``zone`` runs from the first to the last
+    paragraph of running text in any element that scores as well as those
+    siblings: the stretch of the page between its header and its footer.
+    """
+
+    __slots__ = ("spans", "zone", "thread")
+
+    def __init__(self, spans: list[tuple[int, int]], zone: tuple[int, int]) -> None:
+        self.spans = spans
+        self.zone = zone
+        self.thread = False  # the page is a forum thread or a Q&A page
+
+
+def find_main(blocks: Sequence[tuple[int, int, int, int, int, int, int]],
+              elements: dict[int, tuple[int, int]]) -> Main | None:
+    """Where the main content is (None if the page has no running text).
 
     ``blocks`` are (position, characters, link characters, commas, parent id,
     grandparent id, great-grandparent id) of the blocks that may be main content; ``elements`` maps
@@ -212,11 +269,11 @@ def main_spans(blocks: Sequence[tuple[int, int, int, int, int, int, int]],
         scores[great] = scores.get(great, 0.0) + score / 4
     scores.pop(0, None)
     if not scores:
-        return []
+        return None
     ranked = sorted(((score, ident) for ident, score in scores.items() if ident in elements),
                     reverse=True)
     if not ranked:
-        return []
+        return None
     best_score, best = ranked[0]
     parent = elements[best][1]
     spans = [(2 * best, 2 * elements[best][0])]
@@ -226,25 +283,78 @@ def main_spans(blocks: Sequence[tuple[int, int, int, int, int, int, int]],
             break
         if elements[ident][1] == parent:
             spans.append((2 * ident, 2 * elements[ident][0]))
-    return spans
+    first, last = spans[0]
+    for start, end in spans:
+        first, last = min(first, start), max(last, end)
+    para = max(_ZONE_SCORE, best_score / 5)
+    for pos, chars, linked, _commas, parent, _grandparent, _great in blocks:
+        if (pos < first or pos > last) and chars - linked >= _MIN_PARAGRAPH and (
+                2 * linked <= chars and scores.get(parent, 0.0) >= para):
+            first, last = min(first, pos), max(last, pos)
+    return Main(spans, (first, last))
 
 
-def block_placement(signalled: str | None, pos: int, chars: int, linked: int, tag: str,
-                    spans: Sequence[tuple[int, int]]) -> str:
-    """Placement of text that is main content or has no signal, from the density evidence.
+#: Rules that place a block, as :func:`block_placement` names them.
+MARKUP = "markup"
+IN_SPANS = "densest content"
+LINK_LIST = "link list inside the densest content"
+IN_MAIN_REGION = "inside the main region"
+LINK_DENSE_MAIN = "inside a main region of links (a listing, a grid)"
+IN_ZONE = "between the main content's first and last paragraphs"
+SHORT_LINE = "short line in the article container, outside its densest part"
+HEADLINE = "headline"
+MAIN_REGION_TEXT = "heading or paragraph of the main region"
+LINKS_OUTSIDE = "links outside the main content"
+BEFORE = "before the main content"
+AFTER = "after the main content"
+NO_MAIN = "no running text on the page"
 
-    Inside the main spans it is main unless it is (nearly) all link text: a list
-    of links amid the article is related-content furniture. Outside them, the
-    ``<h1>`` (the headline) and, in an explicit main region, other headings and
-    real paragraphs stay main; the rest is furniture, named by where it sits.
+
+def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
+                    main: Main) -> tuple[str, str]:
+    """(placement, rule) of text that is main content or has no signal.
+
+    In a main region that markup names: a region that is mostly links (a
+    listing, a product grid) is main throughout; otherwise text between the main
+    content's first and last paragraphs is main unless it is a list of links,
+    except that inside an article container (not ``<main>`` or ``role=main``,
+    and not on a thread) short lines outside its densest part (datelines,
+    "Updated at", captions, "Explore further") are not. Unmarked text is main
+    inside the densest spans unless it is (nearly) all link text, and in the
+    zone unless it is mostly links. Outside, headings and real paragraphs of a
+    main region and the ``<h1>`` (the headline) stay main; the rest is
+    furniture, named by where it sits.
     """
     link_share = linked / chars if chars else 1.0
-    for start, end in spans:
+    first, last = main.zone
+    in_spans = False
+    for start, end in main.spans:
         if start < pos < end:
-            return "main" if link_share < _LINK_LIST else "sidebar"
-    if link_share < 0.5 and (tag == "h1" or signalled == "main" and (
-            tag in _HEADINGS or chars - linked >= _KEEP_PARAGRAPH)):
-        return "main"
+            in_spans = True
+            break
+    if region.placement == "main":
+        top = region.top
+        if top is not None and top.linked > top.chars:
+            return "main", LINK_DENSE_MAIN
+        if first <= pos <= last:
+            if link_share >= (_LINK_LIST if in_spans else 0.5):
+                return "sidebar", LINK_LIST
+            if in_spans or main.thread or tag in _HEADINGS or chars - linked >= _SHORT_LINE:
+                return "main", IN_MAIN_REGION
+            inner = region
+            while inner.kind != "main" and inner.parent is not None:
+                inner = inner.parent
+            if inner.tag == "main" or inner.attrib.get("role") == "main":
+                return "main", IN_MAIN_REGION
+            return ("header", SHORT_LINE) if pos < main.spans[0][0] else ("footer", SHORT_LINE)
+        if link_share < 0.5 and (tag in _HEADINGS or chars - linked >= _KEEP_PARAGRAPH):
+            return "main", MAIN_REGION_TEXT
+    elif in_spans:
+        return ("main", IN_SPANS) if link_share < _LINK_LIST else ("sidebar", LINK_LIST)
+    elif first <= pos <= last:
+        return ("main", IN_ZONE) if link_share < 0.5 else ("nav", LINKS_OUTSIDE)
+    if link_share < 0.5 and tag == "h1":
+        return "main", HEADLINE
     if link_share >= 0.5:
-        return "nav"
-    return "header" if pos < spans[0][0] else "footer"
+        return "nav", LINKS_OUTSIDE
+    return ("header", BEFORE) if pos < first else ("footer", AFTER)

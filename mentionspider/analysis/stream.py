@@ -18,7 +18,7 @@ from typing import Final
 from lxml import etree
 
 from ._html import invalid_utf8
-from .placement import CLASS_SIGNALS, HIDDEN, LANDMARK_TAGS, Region, element_signal
+from .placement import CLASS_SIGNALS, HIDDEN, LANDMARK_TAGS, Region, element_signal, post_type
 
 __all__ = ["BLOCK_TAGS", "SKIP_TAGS", "NOT_URL_SCHEMES", "OPEN", "CLOSE", "BLOCK",
            "StreamedLink", "Meta", "PageEvents", "stream"]
@@ -121,6 +121,7 @@ class PageEvents:
         self.title: list[str] | None = None
         self.base: str | None = None
         self.lang: str | None = None
+        self.thread = False  # the page has schema.org forum posts, questions or answers
 
     # -- parser target interface --------------------------------------------------
 
@@ -166,17 +167,19 @@ class PageEvents:
                                             attrib.get("itemprop"))
                     if signal is not None:
                         kind, landmark = signal
+                if "itemtype" in attrib and not self.thread and post_type(attrib["itemtype"]):
+                    self.thread = True
             if hidden or ("hidden" in attrib or "aria-hidden" in attrib
                            or "style" in attrib) and _is_hidden(attrib):
                 if kind is not None:
-                    region = self._open_region(kind, landmark, region)
+                    region = self._open_region(kind, landmark, region, tag, attrib)
                 self.skip, self.skip_kind, self.hidden_region = 1, HIDDEN, region
                 self._skipped_start(tag, attrib)
                 return
         elif code == _IS_LANDMARK:
             kind, landmark = element_signal(tag, None, None, None) or (None, False)
         if kind is not None:
-            region = self._open_region(kind, landmark, region)
+            region = self._open_region(kind, landmark, region, tag, attrib)
             boundary = True
         if boundary and self.dirty:
             self._end_block(self.region)
@@ -239,9 +242,11 @@ class PageEvents:
 
     # -- helpers ------------------------------------------------------------------
 
-    def _open_region(self, kind: str, landmark: bool, parent: Region) -> Region:
+    def _open_region(self, kind: str, landmark: bool, parent: Region, tag: str,
+                     attrib: dict[str, str]) -> Region:
         region = Region(kind, landmark, parent)
         region.start = region.end = 2 * self.tick
+        region.tag, region.attrib = tag, attrib
         self.regions.append(region)
         return region
 
