@@ -2,7 +2,9 @@
 
 - :class:`PrivateAddressMiddleware` refuses every request to a private address
   (loopback, private, link-local, cloud metadata, unique-local; ``localhost`` and IP
-  literals in those ranges): a page that links or redirects there is not followed.
+  literals in those ranges) that came from the web: a page that links or redirects
+  there is not followed. A search API the campaign configures (a SearXNG on
+  ``localhost``) is asked wherever it is.
   Link checks (and their hosts' robots.txt) may go there when
   ``MENTIONSPIDER_LINKCHECK_ALLOW_PRIVATE`` is on (``[linkcheck] allow_private``);
   the checker skips them before any request otherwise.
@@ -42,6 +44,9 @@ logger = logging.getLogger(__name__)
 CHECK_META = "mentionspider_check"
 #: Request meta key naming the host a soft-404 probe request probes.
 PROBE_META = "mentionspider_probe"
+#: Meta key of search API requests (:mod:`mentionspider.search.middleware`): addresses
+#: the user configured, not ones found on the web, so a private one is allowed.
+_CONFIGURED = "mentionspider_search"
 #: How :class:`PrivateAddressMiddleware`'s ``IgnoreRequest`` message begins.
 PRIVATE_MESSAGE = "private address, not requested"
 
@@ -78,6 +83,8 @@ class PrivateAddressMiddleware:
         return cls(crawler, crawler.settings.getbool("MENTIONSPIDER_LINKCHECK_ALLOW_PRIVATE"))
 
     def process_request(self, request: Request) -> None:
+        if _CONFIGURED in request.meta:  # an API the user configured (a SearXNG on localhost)
+            return
         if malformed_reason(request.url, private_ok=False) != "private_address":
             return
         if self.allow_checks and (is_check(request) or request.url.endswith("/robots.txt")):
