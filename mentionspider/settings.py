@@ -77,9 +77,10 @@ MENTIONSPIDER_SEARCH_RETRIES = 2
 MENTIONSPIDER_SEARCH_BACKOFF = 2.0
 #: Longest wait before retrying a search request; a longer Retry-After gives up.
 MENTIONSPIDER_SEARCH_RETRY_AFTER_MAX = 30.0
-#: Hosts (and their subdomains) a campaign with ``[search]`` never requests: social networks
-#: and user-generated content (see mentionspider/search/results.py); ``[search]
-#: exclude_domains`` and the brand's domains are added to it. Replace it to override.
+#: Hosts (and their subdomains) a campaign with ``[search]`` never requests through search
+#: or by link checks: social networks and user-generated content (see
+#: mentionspider/search/results.py); ``[search] exclude_domains`` and the brand's domains
+#: are added to it. Replace it to override.
 MENTIONSPIDER_SEARCH_EXCLUDED_HOSTS = list(_SOCIAL_HOSTS)
 #: Rendering (campaign ``render_js``): the Chromium executable; None finds Debian's
 #: ``chromium`` (or ``chromium-browser``, ``google-chrome``) on PATH, else /usr/bin/chromium.
@@ -136,7 +137,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 DOWNLOADER_MIDDLEWARES = {
     # Search: providers' own paced slots; hosts a search campaign excludes are never
-    # requested (before the robots.txt middleware at 100, so not their robots.txt either).
+    # requested through search or by link checks (before the robots.txt middleware at
+    # 100, so not their robots.txt either).
     "mentionspider.search.middleware.SearchRequestsMiddleware": 50,
     # Replaced: robots.txt per RFC 9309 (first 500 KiB parsed, 5xx/unreachable = disallow).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

@@ -68,6 +68,9 @@ def build_web() -> tuple[Web, FakeSearXNG, FakeBrave]:
         web.add_page(host, path, html)
     web.add_page("private.example", "/robots.txt", "User-agent: *\nDisallow: /secret/\n")
     web.add_route("gone.example", "/old", Route(status=404))
+    # a listed URL that redirects to a social host: the redirect is never followed
+    web.add_route("go.example", "/acme", Route(status=301,
+                                               location="https://www.reddit.com/r/widgets/acme"))
     index = PageIndex(web, skip=("csvonly.example", "archive.reviews.example",
                                    "old.listicle.example"))
     searxng = FakeSearXNG(index, page_size=10, ignore=("-site",),
@@ -129,7 +132,8 @@ def web() -> Iterator[tuple[VirtualWeb, FakeSearXNG, FakeBrave]]:
 def sweep(tmp: Path, served: VirtualWeb, campaign: str = CAMPAIGN,
           keys: dict[str, str] | None = None, db: Path | None = None) -> tuple[str, Path]:
     (tmp / "export.csv").write_text("Referring page URL,DR\nhttp://csvonly.example/mention,3\n"
-                                    "http://reviews.example/acme-widgets,40\n", encoding="utf-8")
+                                    "http://reviews.example/acme-widgets,40\n"
+                                    "http://go.example/acme,1\n", encoding="utf-8")
     path = tmp / "acme.toml"
     path.write_text(campaign, encoding="utf-8")
     db = db or tmp / "acme.db"
@@ -194,8 +198,11 @@ def test_a_sweep_from_search_alone_finds_exactly_the_expected_pages(web, tmp_pat
     assert "inurl" not in " ".join(brave)
     assert "  search searxng      7 queries sent, 0 from cache, 29 results, " in summary
     assert "    unresponsive engine: google (Suspended: too many requests)" in summary
-    assert ("  search urls         2 URLs from export.csv (column 'Referring page URL'), "
-            "2 new pages") in summary
+    assert ("  search urls         3 URLs from export.csv (column 'Referring page URL'), "
+            "3 new pages") in summary
+    assert [r.url for r in log if r.host == "go.example"] == [
+        "http://go.example/robots.txt", "http://go.example/acme"]  # then not to reddit
+    assert "  errors              0\n" in summary  # a redirect to an excluded host is none
 
     # A rerun within cache_ttl_hours asks no provider anything, and finds the same.
     served.clear_log()
@@ -272,8 +279,8 @@ def test_each_failing_provider_says_why_and_the_others_go_on(tmp_path: Path) -> 
         "    stopped: brave-bad-key: the API key in $TEST_BRAVE_BAD was refused (422 "
         "SUBSCRIPTION_TOKEN_INVALID: The provided subscription token is invalid.); check the "
         "key of your Search plan",
-        "  search urls         2 URLs from export.csv (column 'Referring page URL'), "
-        "2 new pages",
+        "  search urls         3 URLs from export.csv (column 'Referring page URL'), "
+        "3 new pages",
         "  robots.txt skipped  0",
     ]
     per_host = {host: len([r for r in log if r.host == host]) for host in (

@@ -29,6 +29,7 @@ from mentionspider.linkcheck.checker import CHECK_STATUSES, LinkChecker, LinkChe
 from mentionspider.linkcheck.failures import failure_kind
 from mentionspider.linkcheck.middleware import response_headers
 from mentionspider.linkcheck.verdict import verdict_for_status
+from mentionspider.search.middleware import EXCLUDED_MESSAGE
 from mentionspider.spiders._search import SearchSourceSpider
 from mentionspider.render.requests import Renderer, page_depth, render_fields
 from mentionspider.render.setup import configure_rendering, render_policy
@@ -274,6 +275,10 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
 
     def page_failed(self, failure: Failure) -> Iterator[Any]:
         kind, message = failure_kind(failure)
+        if kind == "ignored" and message.startswith(EXCLUDED_MESSAGE):
+            # a search-derived page redirected to an excluded host: not fetched, no error
+            self.crawler.stats.inc_value("mentionspider/pages/excluded_host")
+            return
         name = "robots_disallowed" if kind == "robots" else f"errors/{kind}"
         self.crawler.stats.inc_value(f"mentionspider/pages/{name}")
         request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
