@@ -7,9 +7,7 @@
   ``localhost``) is asked wherever it is.
   Link checks (and their hosts' robots.txt) may go there when
   ``MENTIONSPIDER_LINKCHECK_ALLOW_PRIVATE`` is on (``[linkcheck] allow_private``);
-  the checker skips them before any request otherwise. A search API request
-  (``mentionspider_search`` in meta, to a provider the campaign names, e.g. a
-  SearXNG on ``127.0.0.1``) is allowed: the user chose that address.
+  the checker skips them before any request otherwise.
 - :class:`LinkCheckSlotsMiddleware` puts every link-check request in a download
   slot of its own per host (``check:<host>``), apart from the crawl's slots, with
   no delay of its own: the checker (:mod:`.checker`, :mod:`.pacing`) paces checks
@@ -88,10 +86,6 @@ class PrivateAddressMiddleware:
         if _CONFIGURED in request.meta:  # an API the user configured (a SearXNG on localhost)
             return
         if malformed_reason(request.url, private_ok=False) != "private_address":
-            return
-        if "mentionspider_search" in request.meta:
-            # a search API the campaign names itself (a self-hosted SearXNG on
-            # 127.0.0.1): allowed, as the campaign's validation allows it (#10)
             return
         if self.allow_checks and (is_check(request) or request.url.endswith("/robots.txt")):
             return
