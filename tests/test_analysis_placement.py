@@ -327,3 +327,21 @@ def test_explain_placement_names_the_rule_and_the_element() -> None:
     ]
     assert [b.placement for b in explained] == [
         b.placement for b in parse_page(html, "https://site.example/p").blocks]
+
+
+def test_text_of_the_pages_main_region_away_from_its_densest_part_is_main() -> None:
+    # a service page: a hero and feature cards in <main>, then one long block of text
+    features = "".join(f"<div class='feature'><h3>Feature {n}</h3><p>Short words about "
+                       f"feature number {n}.</p></div>" for n in range(3))
+    html = ("<body><main><div class='hero-banner'><h1>Garden care</h1><p>Compare plans in "
+            f"sixty seconds.</p></div>{features}<section>{ARTICLE * 3}</section></main>"
+            "<footer><p>Call us</p></footer></body>")
+    result = placements(html)
+    assert result["Compare plans in sixty seconds."] == "main"
+    assert {result[f"Short words about feature number {n}."] for n in range(3)} == {"main"}
+    # the same short lines in an article container (not <main>) are teasers and captions
+    teasers = "".join(f"<p>Short words about feature number {n}.</p>" for n in range(3))
+    html = (f"<body><article class='post'><div class='body'>{ARTICLE * 3}</div>{teasers}"
+            "</article></body>")
+    result = placements(html)
+    assert {result[f"Short words about feature number {n}."] for n in range(3)} == {"footer"}

@@ -310,6 +310,14 @@ AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
 
 
+def _page_main(region: Region) -> bool:
+    """Whether the innermost main region around ``region`` is the page's ``<main>`` (or
+    ``role=main``) rather than an article container."""
+    while region.kind != "main" and region.parent is not None:
+        region = region.parent
+    return region.tag == "main" or region.attrib.get("role") == "main"
+
+
 def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
                     main: Main) -> tuple[str, str]:
     """(placement, rule) of text that is main content or has no signal.
@@ -321,9 +329,11 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     and not on a thread) short lines outside its densest part (datelines,
     "Updated at", captions, "Explore further") are not. Unmarked text is main
     inside the densest spans unless it is (nearly) all link text, and in the
-    zone unless it is mostly links. Outside, headings and real paragraphs of a
-    main region and the ``<h1>`` (the headline) stay main; the rest is
-    furniture, named by where it sits.
+    zone unless it is mostly links. Outside the zone, text of the page's
+    ``<main>`` that is not mostly links (a hero, cards, a form's copy), ``<h1>``
+    and ``<h2>`` headings and real paragraphs of an article container, and the
+    ``<h1>`` anywhere (the headline) stay main; the rest is furniture, named by
+    where it sits.
     """
     link_share = linked / chars if chars else 1.0
     first, last = main.zone
@@ -341,13 +351,12 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
                 return "sidebar", LINK_LIST
             if in_spans or main.thread or tag in _HEADINGS or chars - linked >= _SHORT_LINE:
                 return "main", IN_MAIN_REGION
-            inner = region
-            while inner.kind != "main" and inner.parent is not None:
-                inner = inner.parent
-            if inner.tag == "main" or inner.attrib.get("role") == "main":
+            if _page_main(region):
                 return "main", IN_MAIN_REGION
             return ("header", SHORT_LINE) if pos < main.spans[0][0] else ("footer", SHORT_LINE)
-        if link_share < 0.5 and (tag in _HEADINGS or chars - linked >= _KEEP_PARAGRAPH):
+        if link_share < 0.5 and (tag in ("h1", "h2") or chars - linked >= _KEEP_PARAGRAPH
+                                 or (tag in _HEADINGS or chars - linked >= _MIN_PARAGRAPH)
+                                 and _page_main(region)):
             return "main", MAIN_REGION_TEXT
     elif in_spans:
         return ("main", IN_SPANS) if link_share < _LINK_LIST else ("sidebar", LINK_LIST)
