@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from datetime import datetime, timezone
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -242,19 +243,25 @@ def _check_browser(campaign: Campaign, overrides: dict[str, Any]) -> None:
 
 def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
                    seconds: float, search: SearchConfig | None = None) -> None:
+    from mentionspider.summary import change_lines
+
     store = _open_store(db)
     try:
         run = store.run(run_id)
         by_kind = store.opportunity_counts(campaign, run_id)
+        history = store.runs(campaign)
     finally:
         store.close()
+    this = next(r for r in history if r["id"] == run_id)
+    previous = next((r for r in reversed(history) if r["id"] < run_id), None)
     pick = lambda prefix: sum(v for k, v in stats.items()  # noqa: E731
                               if k.startswith(prefix) and isinstance(v, int))
     lines = [
         f"Run {run.id} of campaign {campaign!r}: {run.status} in {seconds:.1f}s",
         f"  pages analysed      {run.pages} ({run.pages - run.rendered_pages} raw, "
         f"{run.rendered_pages} rendered"
-        + (f"; {run.render_fallbacks} fell back to raw HTML)" if run.render_fallbacks else ")"),
+        + (f"; {run.render_fallbacks} fell back to raw HTML" if run.render_fallbacks else "")
+        + (f"; run {previous['id']}: {previous['pages']})" if previous else ")"),
         f"  brand mentions      {run.mentions}",
         f"  links checked       {run.links_checked} "
         f"(reused {stats.get('mentionspider/linkcheck/reused', 0)} fresh verdicts)",
@@ -263,6 +270,7 @@ def _print_summary(db: str, campaign: str, run_id: int, stats: dict[str, Any],
         f"({run.new_opportunities} new)",
     ]
     lines += [f"    {kind:<20}{seen} ({new} new)" for kind, (seen, new) in by_kind.items()]
+    lines += change_lines(this, previous)
     if search is not None:
         from mentionspider.search.report import summary_lines
 
@@ -308,10 +316,15 @@ def _robots_errors(stats: dict[str, Any]) -> list[str]:
               help="Leave out sites with a row contacted, replied, won or lost in the last "
                    "N days.")
 @click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark (Excel).")
+@click.option("--new-since", metavar="last|RUN_ID|DATE",
+              help="Only rows first seen in the campaign's last run (last), after run RUN_ID, "
+                   "or on or after DATE (2026-12-01).")
+@click.option("--state", "states", multiple=True, type=click.Choice(OUTREACH_STATES),
+              help="Only rows in these outreach states (repeatable; retired rows included).")
 def export_command(db: str, campaign: str | None, fmt: str, output: str | None,
                    kinds: tuple[str, ...], min_score: int, include_inactive: bool,
                    per_domain: bool, limit: int | None, skip_contacted_days: int | None,
-                   bom: bool) -> None:
+                   bom: bool, new_since: str | None, states: tuple[str, ...]) -> None:
     """Write the ranked opportunities, best first, with the reasons for each rank.
 
     Example: mentionspider export --db acme.db --campaign acme --per-domain -o prospects.csv
@@ -325,8 +338,10 @@ def export_command(db: str, campaign: str | None, fmt: str, output: str | None,
         store.verify_table("opportunities")  # a damaged page must not drop rows silently
         if campaign and campaign not in store.campaigns():
             raise click.ClickException(f"no campaign {campaign!r} in {db}")
+        since = _new_since(store, new_since) if new_since else None
         opportunities = store.ranked_opportunities(
-            campaign, kinds=kinds, include_inactive=include_inactive, min_score=min_score)
+            campaign, kinds=kinds, include_inactive=include_inactive, min_score=min_score,
+            states=states, new_since=since)
         if skip_contacted_days:
             skip = store.recently_contacted_domains(campaign, skip_contacted_days)
             opportunities = [o for o in opportunities if o["domain"] not in skip]
@@ -349,6 +364,24 @@ def export_command(db: str, campaign: str | None, fmt: str, output: str | None,
         click.echo(f"Wrote {len(rows)} opportunities to {output}", err=True)
 
 
+def _new_since(store: Store, value: str) -> tuple[str, Any]:
+    """``--new-since``: ("last", None), ("run", id) or ("time", ISO text)."""
+    if value == "last":
+        return "last", None
+    if value.isdigit():
+        if not any(run["id"] == int(value) for run in store.runs()):
+            raise BadInput(f"--new-since: no run {value} in {store.path}")
+        return "run", int(value)
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"--new-since: expected last, a run id or a date (2026-12-01), "
+                       f"got {value!r}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return "time", when.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
 def _write_text(fmt: str, rows: list[dict[str, Any]], out: Any, bom: bool) -> None:
     if fmt == "csv":
         exporting.write_csv(rows, out, bom=bom)
@@ -364,17 +397,14 @@ def runs(db: str, campaign: str | None) -> None:
 
     Example: mentionspider runs --db acme.db
     """
+    from mentionspider.summary import runs_table
+
     store = _open_store(db, readonly=True)
     try:
         rows = store.runs(campaign)
     finally:
         store.close()
-    click.echo(f"{'id':>4}  {'campaign':<16}{'status':<12}{'started':<27}{'pages':>6}"
-               f"{'broken':>8}{'new opps':>10}{'errors':>8}")
-    for row in rows:
-        click.echo(f"{row['id']:>4}  {row['campaign']:<16}{row['status']:<12}"
-                   f"{row['started_at']:<27}{row['pages']:>6}{row['broken_links']:>8}"
-                   f"{row['new_opportunities']:>10}{row['errors']:>8}")
+    click.echo("\n".join(runs_table(rows)))
 
 
 @cli.command()

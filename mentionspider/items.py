@@ -9,7 +9,7 @@ from mentionspider.analysis.page import PageAnalysis
 from mentionspider.analysis.signals import PageSignals
 from mentionspider.opportunities import Opportunity
 
-__all__ = ["PageItem", "LinkCheckItem", "SearchAnswerItem", "utcnow"]
+__all__ = ["PageItem", "GonePageItem", "LinkCheckItem", "SearchAnswerItem", "utcnow"]
 
 
 def utcnow() -> str:
@@ -35,6 +35,16 @@ class PageItem:
     render: str = "raw"  # raw | rendered (by the browser) | fallback (render failed: raw HTML)
     render_reason: str = ""  # why the page went to the browser
     render_error: str = ""  # why the browser failed (fallback)
+
+
+@dataclass(slots=True)
+class GonePageItem:
+    """A page that answered 404/410 or whose host no longer resolves: its rows retire."""
+
+    campaign: str
+    url: str
+    reason: str  # http_404, http_410, dns
+    fetched_at: str
 
 
 @dataclass(slots=True)

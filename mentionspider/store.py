@@ -24,8 +24,9 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from mentionspider.analysis.contacts import best_email, contact_page_rank
+from mentionspider.analysis.page import NOFOLLOW_RELS, OutLink
 from mentionspider.analysis.urls import canonical_url, url_key
-from mentionspider.items import LinkCheckItem, PageItem, SearchAnswerItem, utcnow
+from mentionspider.items import GonePageItem, LinkCheckItem, PageItem, SearchAnswerItem, utcnow
 from mentionspider.opportunities import Opportunity
 from mentionspider.runlock import holder_alive, this_host
 
@@ -33,9 +34,12 @@ __all__ = ["Store", "StoreError", "RunLocked", "ForeignDatabase", "CorruptDataba
            "LockedDatabase", "ReadOnlyDatabase", "SchemaMismatch", "database_error", "check_database",
            "APPLICATION_ID", "BUSY_TIMEOUT", "migrations", "OUTREACH_STATES", "utcnow"]
 
-OUTREACH_STATES = ("new", "contacted", "replied", "won", "lost", "ignored")
+OUTREACH_STATES = ("new", "contacted", "replied", "won", "lost", "ignored", "resolved")
 #: States that mean outreach has written to the site (``export --skip-contacted-days``).
 CONTACTED_STATES = ("contacted", "replied", "won", "lost")
+#: What a run changes, counted per kind: rows first seen, rows retired, and the states a
+#: recrawl set.
+CHANGES = ("new", "retired", "won", "lost", "resolved")
 migrations = Migrations("mentionspider")
 
 
@@ -375,6 +379,29 @@ def m008_page_rendering(db: sqlite_utils.Database) -> None:
     db.table("runs").add_column("render_fallbacks", int)
 
 
+@migrations()
+def m009_recrawl_history(db: sqlite_utils.Database) -> None:
+    """Every recrawl verifies: won links (with the link seen), resolved broken links,
+    lost links, retired rows with their reason; every state change is kept with its
+    time and source (person or recrawl)."""
+    for name, kind in (("state_source", str), ("retired_reason", str), ("retired_run", int),
+                       ("won_url", str), ("won_anchor", str), ("won_rel", str),
+                       ("won_run", int)):
+        db.table("opportunities").add_column(name, kind)
+    db.execute("UPDATE opportunities SET state_source = CASE WHEN state = 'new' THEN 'recrawl' "
+               "ELSE 'person' END")
+    db.table("state_changes").create({
+        "id": int, "opportunity_id": str, "campaign": str, "old_state": str, "new_state": str,
+        "source": str, "run_id": int, "changed_at": str, "detail": str}, pk="id")
+    db.table("runs").add_column("changes", str)  # run_changes() as the run ended, JSON
+    db.table("state_changes").create_index(["opportunity_id"])
+    db.table("state_changes").create_index(["campaign", "run_id"])
+    db.execute("INSERT INTO state_changes (opportunity_id, campaign, old_state, new_state, "
+               "source, run_id, changed_at, detail) SELECT id, campaign, NULL, state, "
+               "state_source, CASE WHEN state = 'new' THEN first_run END, state_changed_at, "
+               "'state before history was kept' FROM opportunities")
+
+
 @dataclass(frozen=True, slots=True)
 class RunSummary:
     id: int
@@ -548,7 +575,8 @@ class Store:
                    stats: dict[str, Any]) -> None:
         with self.transaction():
             self.db.table("runs").update(run_id, {"finished_at": utcnow(), "status": status, **counts,
-                                            "stats": json.dumps(stats, default=str)})
+                                            "stats": json.dumps(stats, default=str),
+                                            "changes": json.dumps(self.run_changes(run_id))})
 
     def end_run(self, run_id: int, status: str, *, only_running: bool = False) -> None:
         """Set a run's final status (``only_running``: unless it already has one)."""
@@ -567,10 +595,64 @@ class Store:
         return RunSummary(*row)
 
     def runs(self, campaign: str | None = None) -> list[dict[str, Any]]:
+        """Runs oldest first, each with its counts and what changed in it (see
+        :meth:`run_changes`, summed over kinds) and the stats it ended with."""
         where, params = ("WHERE campaign = ?", [campaign]) if campaign else ("", [])
-        return list(self.db.query(f"SELECT id, campaign, status, started_at, finished_at, pages, "
+        rows = list(self.db.query(f"SELECT id, campaign, status, started_at, finished_at, pages, "
                                   f"mentions, links_checked, broken_links, new_opportunities, "
-                                  f"errors FROM runs {where} ORDER BY id", params))
+                                  f"errors, stats, changes FROM runs {where} ORDER BY id",
+                                  params))
+        changes = self._changes(campaign=campaign)
+        for row in rows:
+            stats = json.loads(row.pop("stats") or "{}")
+            frozen = row.pop("changes")
+            if frozen:  # as counted when the run ended (later runs move rows on)
+                changes[row["id"]] = json.loads(frozen)
+            totals = {what: sum(kind.get(what, 0) for kind in changes.get(row["id"], {}).values())
+                      for what in CHANGES}
+            row.update(totals)
+            row["by_kind"] = changes.get(row["id"], {})
+            row["blocked_links"] = int(stats.get("mentionspider/linkcheck/blocked", 0))
+            row["transient_links"] = int(stats.get("mentionspider/linkcheck/transient", 0))
+            row["failed_seeds"] = dict(stats.get("mentionspider/seeds/failed") or {})
+        return rows
+
+    def run_changes(self, run_id: int) -> dict[str, dict[str, int]]:
+        """kind -> {new, retired, won, lost, resolved}: what run ``run_id`` changed."""
+        return self._changes(run_id=run_id).get(run_id, {})
+
+    def _changes(self, *, campaign: str | None = None, run_id: int | None = None
+                 ) -> dict[int, dict[str, dict[str, int]]]:
+        """run -> kind -> counts: rows first seen and retired in each run, and the states
+        a recrawl set in it (from the history)."""
+        out: dict[int, dict[str, dict[str, int]]] = {}
+
+        def counted(column: str, extra: str = "") -> Iterator[tuple[Any, ...]]:
+            where: list[str] = [f"{column} IS NOT NULL"]
+            params: list[Any] = []
+            if campaign is not None:
+                where.append("o.campaign = ?")
+                params.append(campaign)
+            if run_id is not None:
+                where.append(f"{column} = ?")
+                params.append(run_id)
+            state = ", s.new_state" if extra else ""
+            yield from self.db.execute(
+                f"SELECT {column}, o.kind{state}, count(*) FROM opportunities o {extra} "
+                f"WHERE {' AND '.join(where)} GROUP BY {column}, o.kind{state}", params)
+
+        def add(run: int, kind: str, what: str, count: int) -> None:
+            out.setdefault(run, {}).setdefault(kind, dict.fromkeys(CHANGES, 0))[what] += count
+
+        for run, kind, count in counted("o.first_run"):
+            add(run, kind, "new", count)
+        for run, kind, count in counted("o.retired_run"):
+            add(run, kind, "retired", count)
+        for run, kind, state, count in counted(
+                "s.run_id", "JOIN state_changes s ON s.opportunity_id = o.id "
+                "AND s.source = 'recrawl' AND s.new_state IN ('won', 'lost', 'resolved')"):
+            add(run, kind, state, count)
+        return out
 
     def campaigns(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT name FROM campaigns ORDER BY name")]
@@ -590,6 +672,8 @@ class Store:
     def _save_page(self, run_id: int, item: PageItem) -> int:
         a, now, key = item.analysis, item.fetched_at, [item.campaign, item.url]
         page_key = url_key(item.url)
+        before = self.db.execute("SELECT max(linked) FROM pages WHERE campaign = ? AND key = ?",
+                                 [item.campaign, page_key]).fetchone()
         # the same page stored under another address (before canonical URLs, or before
         # its site's address changed): this row replaces it
         for (twin,) in self.db.execute("SELECT url FROM pages WHERE campaign = ? AND key = ? "
@@ -629,13 +713,109 @@ class Store:
               "anchor_text": link.anchor_text, "rel": link.rel, "placement": link.placement,
               "snippet": link.snippet, "last_run": run_id} for link in a.outlinks),
             pk=("campaign", "page_url", "target_url"), replace=True)
+        new = self.upsert_opportunities(run_id, [item.opportunity] if item.opportunity else [],
+                                        now=now)
+        self._verify_page(run_id, item, newly_linked=a.linked and not (before and before[0]))
+        if url_key(item.requested_url) != page_key:  # moved: rows under its old URL retire
+            self._retire_page(run_id, item.campaign, item.requested_url,
+                              f"the page moved to {item.url}", now)
+        return new
+
+    # --- verification on recrawl --------------------------------------------------------
+    def _verify_page(self, run_id: int, item: PageItem, *, newly_linked: bool) -> None:
+        """What a recrawl of a page says about its known rows (see the README's "History
+        and verification"): won when it now links to the brand, lost when a seen link is
+        gone, resolved when a dead link was removed, retired when a row no longer holds."""
+        a, now = item.analysis, item.fetched_at
         keep = (opportunity_identity(item.opportunity.kind, item.opportunity.page_url,
                                      item.opportunity.target_url) if item.opportunity else "")
-        self.db.execute("UPDATE opportunities SET active = 0 WHERE campaign = ? AND page_key = ? "
-                        "AND kind != 'broken_link' AND identity != ?",
-                        [item.campaign, page_key, keep])
-        return self.upsert_opportunities(run_id, [item.opportunity] if item.opportunity else [],
-                                         now=now)
+        link = next((l for l in a.brand_links if not set(l.rel.split()) & NOFOLLOW_RELS),
+                    a.brand_links[0] if a.brand_links else None)
+        outlinks = {url_key(l.url) for l in a.outlinks}
+        rows = list(self.db.query(
+            "SELECT id, campaign, kind, state, state_source, active, won_run, target_url, "
+            "identity FROM opportunities WHERE campaign = ? AND page_key = ?",
+            [item.campaign, url_key(item.url)]))
+        for row in rows:
+            if row["kind"] == "broken_link":
+                if row["active"] and url_key(row["target_url"] or "") not in outlinks:
+                    if newly_linked and link is not None:
+                        self._win(row, link, run_id, now)
+                    else:
+                        self._recrawl_state(row, "resolved", run_id, now, "the dead link was removed")
+                    self._retire(row, "the dead link was removed", run_id)
+            elif a.linked and link is not None:
+                self._win(row, link, run_id, now)
+                self._retire(row, "the page now links to the brand", run_id)
+            elif row["state"] == "won" and row["won_run"] is not None:
+                self._lose(row, run_id, now)
+            elif row["identity"] != keep and row["active"]:
+                self._retire(row, "the page links to the brand with rel=nofollow only"
+                             if a.nofollow_only else "no longer holds on the page", run_id)
+
+    def _win(self, row: dict[str, Any], link: OutLink, run_id: int, now: str) -> None:
+        """The brand got its link: state ``won`` (over any state), with the link seen."""
+        self.db.execute("UPDATE opportunities SET won_url = ?, won_anchor = ?, won_rel = ?, "
+                        "won_run = ? WHERE id = ?",
+                        [link.url, link.anchor_text, link.rel, run_id, row["id"]])
+        if row["state"] != "won":
+            rel = f" (rel={link.rel})" if link.rel else ""
+            self._change_state(row, "won", "recrawl", run_id, now,
+                               f"links to {link.url}{rel}: {link.anchor_text!r}")
+
+    def _lose(self, row: dict[str, Any], run_id: int, now: str, why: str = "") -> None:
+        """A won link seen on an earlier crawl is gone: ``lost``, kept and shown (active)."""
+        self._change_state(row, "lost", "recrawl", run_id, now,
+                           why or "the link to the brand is gone")
+        self.db.execute("UPDATE opportunities SET active = 1, retired_reason = NULL, "
+                        "retired_run = NULL WHERE id = ?", [row["id"]])
+
+    def _recrawl_state(self, row: dict[str, Any], state: str, run_id: int, now: str,
+                       detail: str) -> None:
+        """A state a recrawl sets, unless a person set the row's state (only ``won`` goes
+        over a person's state)."""
+        if row["state_source"] != "person" and row["state"] != state:
+            self._change_state(row, state, "recrawl", run_id, now, detail)
+
+    def _retire(self, row: dict[str, Any], reason: str, run_id: int) -> None:
+        if row["active"]:
+            self.db.execute("UPDATE opportunities SET active = 0, retired_reason = ?, "
+                            "retired_run = ? WHERE id = ?", [reason, run_id, row["id"]])
+            row["active"] = 0
+
+    def _change_state(self, row: dict[str, Any], state: str, source: str, run_id: int | None,
+                      now: str, detail: str = "") -> None:
+        self.db.execute("UPDATE opportunities SET state = ?, state_source = ?, "
+                        "state_changed_at = ? WHERE id = ?", [state, source, now, row["id"]])
+        self.db.table("state_changes").insert({
+            "opportunity_id": row["id"], "campaign": row["campaign"], "old_state": row["state"],
+            "new_state": state, "source": source, "run_id": run_id, "changed_at": now,
+            "detail": detail})
+        row["state"], row["state_source"] = state, source
+
+    def _retire_page(self, run_id: int, campaign: str, url: str, reason: str, now: str) -> None:
+        for row in self.db.query(
+                "SELECT id, campaign, kind, state, state_source, active, won_run, target_url "
+                "FROM opportunities WHERE campaign = ? AND page_key = ? AND (active = 1 OR "
+                "(state = 'won' AND won_run IS NOT NULL))", [campaign, url_key(url)]):
+            if row["state"] == "won" and row["won_run"] is not None:
+                self._lose(row, run_id, now, f"the link to the brand is gone: {reason}")
+            else:
+                self._retire(row, reason, run_id)
+
+    def retire_gone_pages(self, run_id: int, pages: Sequence[GonePageItem]) -> None:
+        """Pages that now answer 404/410 or whose host no longer resolves: their rows
+        retire with that reason (a won link on them is lost)."""
+        reasons = {"http_404": "the page answers 404", "http_410": "the page answers 410",
+                   "dns": "the page's host no longer resolves"}
+        with self.transaction():
+            for page in pages:
+                self._retire_page(run_id, page.campaign, page.url,
+                                  reasons.get(page.reason, f"the page is gone ({page.reason})"),
+                                  page.fetched_at)
+                if page.reason.startswith("http_"):
+                    self.db.execute("UPDATE pages SET status = ? WHERE campaign = ? AND url = ?",
+                                    [int(page.reason[5:]), page.campaign, page.url])
 
     # --- search answers ---------------------------------------------------------------
     def save_search_answers(self, items: Iterable[SearchAnswerItem]) -> None:
@@ -757,11 +937,20 @@ class Store:
         from pages crawled in this run. Returns how many are new."""
         with self.transaction():
             new = self.upsert_opportunities(run_id, opportunities)
-            self.db.execute(
-                "UPDATE opportunities SET active = 0 WHERE campaign = ? AND kind = 'broken_link' "
-                "AND last_run != ? AND page_key IN "
-                "(SELECT key FROM pages WHERE campaign = ? AND last_run = ?)",
-                [campaign, run_id, campaign, run_id])
+            # Rows of pages crawled in this run whose link is still there but no longer
+            # broken: fixed when the target now answers; unknown (kept) when it is
+            # blocked or transient. (A removed link was settled when its page was saved.)
+            now = utcnow()
+            for row in list(self.db.query(
+                    "SELECT o.id, o.campaign, o.kind, o.state, o.state_source, o.active, "
+                    "o.won_run, o.target_url, c.outcome FROM opportunities o "
+                    "JOIN pages p ON p.campaign = o.campaign AND p.key = o.page_key "
+                    "LEFT JOIN link_checks c ON c.url = o.target_url "
+                    "WHERE o.campaign = ? AND o.kind = 'broken_link' AND o.active = 1 "
+                    "AND o.last_run != ? AND p.last_run = ?", [campaign, run_id, run_id])):
+                if row["outcome"] == "ok":
+                    self._recrawl_state(row, "resolved", run_id, now, "the link works now")
+                    self._retire(row, "the link works now", run_id)
         return new
 
     # --- opportunities ----------------------------------------------------------------
@@ -803,14 +992,19 @@ class Store:
         for opportunity in opportunities:
             row = {**opportunity.as_row(), "last_seen": now, "last_run": run_id, "active": 1,
                    "identity": identities[opportunity.id],
-                   "page_key": url_key(opportunity.page_url)}
+                   "page_key": url_key(opportunity.page_url),
+                   "retired_reason": None, "retired_run": None}
             if opportunity.id in known:
                 seen.append(row)
             else:
                 fresh.append({**row, "first_seen": now, "first_run": run_id, "state": "new",
-                              "state_changed_at": now})
+                              "state_changed_at": now, "state_source": "recrawl"})
         if fresh:
             self.db.table("opportunities").insert_all(fresh, pk="id", replace=False)
+            self.db.table("state_changes").insert_all(
+                {"opportunity_id": row["id"], "campaign": row["campaign"], "old_state": None,
+                 "new_state": "new", "source": "recrawl", "run_id": run_id, "changed_at": now,
+                 "detail": "first seen"} for row in fresh)
         if seen:
             columns = [c for c in seen[0] if c != "id"]
             assignments = ", ".join(f"{c} = :{c}" for c in columns)
@@ -820,8 +1014,14 @@ class Store:
 
     def ranked_opportunities(self, campaign: str | None = None, *,
                              kinds: Sequence[str] = (), include_inactive: bool = False,
-                             min_score: int = 0) -> list[dict[str, Any]]:
-        """Opportunities best first: score, then most recently seen, then URL."""
+                             min_score: int = 0, states: Sequence[str] = (),
+                             new_since: tuple[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Opportunities best first: score, then most recently seen, then URL.
+
+        ``states``: only these outreach states, retired rows included. ``new_since``:
+        ("last", None) first seen in the campaign's latest run, ("run", id) after run
+        ``id``, ("time", iso) at or after that time.
+        """
         where: list[str] = ["score >= ?"]
         params: list[Any] = [min_score]
         if campaign:
@@ -830,8 +1030,22 @@ class Store:
         if kinds:
             where.append(f"kind IN ({','.join('?' * len(kinds))})")
             params.extend(kinds)
-        if not include_inactive:
+        if states:
+            where.append(f"state IN ({','.join('?' * len(states))})")
+            params.extend(states)
+        elif not include_inactive:
             where.append("active = 1")
+        if new_since is not None:
+            how, value = new_since
+            if how == "last":
+                where.append("first_run = (SELECT max(r.id) FROM runs r "
+                             "WHERE r.campaign = o.campaign)")
+            elif how == "run":
+                where.append("first_run > ?")
+                params.append(value)
+            else:
+                where.append("first_seen >= ?")
+                params.append(value)
         rows = list(self.db.query(
             f"SELECT o.*, p.author AS author, p.emails AS page_emails FROM opportunities o "
             "LEFT JOIN pages p ON p.campaign = o.campaign AND p.url = o.page_url "
@@ -844,6 +1058,12 @@ class Store:
             row["contact_email"] = own or site.get("contact_email")
             row["contact_page"] = site.get("contact_page")
         return rows
+
+    def state_history(self, opportunity_id: str) -> list[dict[str, Any]]:
+        """Every state an opportunity has had, oldest first, with time and source."""
+        return list(self.db.query(
+            "SELECT old_state, new_state, source, run_id, changed_at, detail FROM state_changes "
+            "WHERE opportunity_id = ? ORDER BY id", [opportunity_id]))
 
     def recently_contacted_domains(self, campaign: str | None, days: float) -> set[str]:
         """Registered domains with an opportunity put in a state past ``new`` (other than
@@ -860,16 +1080,19 @@ class Store:
             raise StoreError(f"unknown state {state!r} (expected one of "
                              f"{', '.join(OUTREACH_STATES)})")
         with self.transaction():
-            if not self.db.table("opportunities").count_where("id = ?", [opportunity_id]):
+            rows = list(self.db.query("SELECT id, campaign, state FROM opportunities "
+                                      "WHERE id = ?", [opportunity_id]))
+            if not rows:
                 merged = self.db.execute("SELECT into_id FROM merged_ids WHERE id = ?",
                                          [opportunity_id]).fetchone()
                 if merged is None:
                     raise StoreError(f"no opportunity {opportunity_id}")
                 opportunity_id = merged[0]  # merged into its twin by m006_canonical_identity
-            values: dict[str, Any] = {"state": state, "state_changed_at": utcnow()}
+                rows = list(self.db.query("SELECT id, campaign, state FROM opportunities "
+                                          "WHERE id = ?", [opportunity_id]))
+            self._change_state(rows[0], state, "person", None, utcnow(), note or "")
             if note is not None:
-                values["note"] = note
-            self.db.table("opportunities").update(opportunity_id, values)
+                self.db.table("opportunities").update(opportunity_id, {"note": note})
 
     def opportunity_counts(self, campaign: str, run_id: int) -> dict[str, tuple[int, int]]:
         """kind -> (seen in this run, first seen in this run)."""

@@ -14,7 +14,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from mentionspider.items import LinkCheckItem, PageItem, SearchAnswerItem
+from mentionspider.items import GonePageItem, LinkCheckItem, PageItem, SearchAnswerItem
 from mentionspider.linkcheck.checker import LinkChecker
 from mentionspider.opportunities import broken_link_opportunity
 from mentionspider.store import Store
@@ -31,6 +31,7 @@ class StorePipeline:
         self.run_id = 0
         self.pages: list[PageItem] = []
         self.checks: list[LinkCheckItem] = []
+        self.gone: list[GonePageItem] = []
         self.answers: list[SearchAnswerItem] = []
         self.counts = {"pages": 0, "mentions": 0, "links_checked": 0, "new_opportunities": 0,
                        "broken_links": 0, "rendered_pages": 0, "render_fallbacks": 0}
@@ -71,7 +72,9 @@ class StorePipeline:
             self.counts["links_checked"] += 1
         elif isinstance(item, SearchAnswerItem):
             self.answers.append(item)
-        if len(self.pages) + len(self.checks) + len(self.answers) >= self.batch:
+        elif isinstance(item, GonePageItem):
+            self.gone.append(item)
+        if len(self.pages) + len(self.checks) + len(self.answers) + len(self.gone) >= self.batch:
             self.flush()
         return item
 
@@ -86,6 +89,9 @@ class StorePipeline:
         if self.pages:
             self.counts["new_opportunities"] += self.store.save_pages(self.run_id, self.pages)
             self.pages = []
+        if self.gone:
+            self.store.retire_gone_pages(self.run_id, self.gone)
+            self.gone = []
 
     def close_spider(self) -> None:
         if self.store is None:

@@ -60,6 +60,7 @@ class PageAnalysis:
     lang: str | None
     mentions: list[FoundMention] = field(default_factory=list)
     brand_link_rels: list[str] = field(default_factory=list)  # one entry per brand link
+    brand_links: list[OutLink] = field(default_factory=list)  # the brand links themselves
     competitor_mentions: list[FoundMention] = field(default_factory=list)
     competitor_links: list[str] = field(default_factory=list)  # competitor domains linked
     outlinks: list[OutLink] = field(default_factory=list)  # other sites, deduplicated by URL
@@ -182,6 +183,7 @@ class PageAnalyser:
                     competitor = competitor or carried_competitor
             if brand:
                 result.brand_link_rels.append(rel)
+                result.brand_links.append(OutLink(url, anchor.text, rel, anchor.placement))
             if competitor is not None:
                 competitor_links.add(competitor)
             if site == page_site:

@@ -24,7 +24,7 @@ from mentionspider.analysis.urls import (canonical_url, host_in_domains, host_of
                                          malformed_reason, site_of)
 from mentionspider.campaign import Campaign, load_campaign
 from mentionspider.frontier import Frontier, Levels
-from mentionspider.items import utcnow, PageItem
+from mentionspider.items import GonePageItem, utcnow, PageItem
 from mentionspider.linkcheck.checker import CHECK_STATUSES, LinkChecker, LinkCheckSpider
 from mentionspider.linkcheck.failures import failure_kind
 from mentionspider.linkcheck.middleware import response_headers
@@ -188,6 +188,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
                 f"http_{response.status}")
             stats.inc_value(f"mentionspider/pages/errors/{failure}")
             self._seed_failed(response.meta, failure)
+            yield from self._gone(response.meta, response.url, failure)
             return []
         if not isinstance(response, TextResponse) or not _is_html(response):
             stats.inc_value("mentionspider/pages/not_html")
@@ -285,7 +286,15 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         self._seed_failed(request.meta, kind)
         if kind != "robots":
             self.logger.warning("page %s failed: %s", request.url, message)
+        yield from self._gone(request.meta, request.url, kind)
         yield from self._answered(request.meta, request.url, [])
+
+    def _gone(self, meta: dict[str, Any], url: str, failure: str) -> Iterator[GonePageItem]:
+        """A page that is gone (404, 410, its host no longer resolves) retires its rows,
+        under its URL and any URL that redirected to it."""
+        if failure in GONE:
+            for page in dict.fromkeys([*meta.get("redirect_urls", ()), url]):
+                yield GonePageItem(self.campaign.name, page, failure, utcnow())
 
     def _seed_failed(self, meta: dict[str, Any], reason: str) -> None:
         """Name the seeds that gave no page (stat ``mentionspider/seeds/failed``: url -> why)."""
@@ -293,6 +302,10 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         if seed:
             failed = self.crawler.stats.get_value("mentionspider/seeds/failed") or {}
             self.crawler.stats.set_value("mentionspider/seeds/failed", {**failed, seed: reason})
+
+
+#: Page failures that mean the page is gone (not a passing outage).
+GONE = ("http_404", "http_410", "dns")
 
 
 def _is_html(response: TextResponse) -> bool:
