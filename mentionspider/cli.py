@@ -486,6 +486,40 @@ def check_db(db: str) -> None:
         raise SystemExit(storing.CorruptDatabase.exit_code)
 
 
+@cli.command()
+@db_option
+@click.option("--campaign", help="Only this campaign (default: all).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="HTML file to write.")
+def report(db: str, campaign: str | None, output: str) -> None:
+    """Write one self-contained HTML page (no network needed to open it): the run history
+    with a chart, what is new since the last run, the ranked list (sortable, filterable
+    by kind and state), the top sites and the most-linked dead targets.
+
+    Example: mentionspider report --db acme.db --campaign acme -o report.html
+    """
+    from mentionspider.report import render_report
+    from mentionspider.store import utcnow
+
+    if not Path(output).resolve().parent.is_dir():
+        raise click.ClickException(f"{output}: folder {Path(output).parent} does not exist")
+    store = _open_store(db, readonly=True)
+    try:
+        if campaign and campaign not in store.campaigns():
+            raise click.ClickException(f"no campaign {campaign!r} in {db}")
+        data = store.report_data(campaign)
+    finally:
+        store.close()
+    title = f"mentionspider: {campaign}" if campaign else f"mentionspider: {Path(db).name}"
+    page = render_report(data, title=title, generated=utcnow())
+    try:
+        Path(output).write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"Wrote the report of {len(data['runs'])} runs and "
+               f"{len(data['opportunities'])} opportunities to {output}", err=True)
+
+
 @cli.command(name="check-campaign")
 @click.argument("campaign_file", type=click.Path(dir_okay=False))
 def check_campaign(campaign_file: str) -> None:

@@ -1100,3 +1100,25 @@ class Store:
             "SELECT kind, count(*), sum(first_run = ?) FROM opportunities "
             "WHERE campaign = ? AND last_run = ? AND active = 1 GROUP BY kind ORDER BY kind",
             [run_id, campaign, run_id])}
+
+    # --- the report -------------------------------------------------------------------
+    def report_data(self, campaign: str | None = None) -> dict[str, Any]:
+        """What ``mentionspider report`` shows: the runs, the opportunities (active ones
+        and every row a recrawl or a person settled), the top sites and the most-linked
+        dead targets."""
+        where, params = ("WHERE campaign = ?", [campaign]) if campaign else ("", [])
+        and_where = where.replace("WHERE", "AND")
+        opportunities = [o for o in self.ranked_opportunities(campaign, include_inactive=True)
+                         if o["active"] or o["state"] != "new"]
+        sites = list(self.db.query(
+            f"SELECT domain, count(*) AS opportunities, max(score) AS best_score, "
+            f"group_concat(DISTINCT kind) AS kinds FROM opportunities WHERE active = 1 "
+            f"{and_where} GROUP BY domain ORDER BY opportunities DESC, best_score DESC, domain "
+            f"LIMIT 20", params))
+        dead = list(self.db.query(
+            f"SELECT target_url, status, max(linking_pages) AS linking_pages, "
+            f"max(linking_sites) AS linking_sites, count(*) AS rows FROM opportunities "
+            f"WHERE kind = 'broken_link' AND active = 1 {and_where} GROUP BY target_url "
+            f"ORDER BY linking_sites DESC, linking_pages DESC, target_url LIMIT 20", params))
+        return {"runs": self.runs(campaign), "opportunities": opportunities, "sites": sites,
+                "dead_targets": dead}
