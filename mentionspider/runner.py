@@ -79,7 +79,7 @@ class _ErrorCollector(logging.Handler):
             line = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             error = line.splitlines()[0]
             # The crawl's own failure is the cause; what it broke on the way out comes after.
-            self.errors.insert(0, error) if record.name == __name__ else self.errors.append(error)
+            self.errors.insert(0 if record.name == __name__ else len(self.errors), error)
         else:
             lines = [line for line in record.getMessage().splitlines() if line.strip()]
             self.errors.append(lines[-1].strip() if lines else "unhandled error")

@@ -175,7 +175,7 @@ def test_the_summary_compares_with_the_previous_run(recrawled: dict) -> None:
         "                              new  retired      won     lost resolved",
         "    broken_link                 0        2        0        0        1",
         "    unlinked_mention            0        2        1        0        0"]
-    assert "  pages analysed      5 (run 1: 6)\n" in summary
+    assert "  pages analysed      5 (5 raw, 0 rendered; run 1: 6)\n" in summary
 
 
 def test_runs_shows_what_each_run_changed(recrawled: dict) -> None:
