@@ -66,7 +66,7 @@ def test_little_visible_text_for_its_size() -> None:
     state = '{"items":[' + ",".join(['{"id":1,"name":"widget"}'] * 1200) + "]}"
     html = page(f'<div class="page"><p>Loading…</p></div><script>window.__DATA__={state}'
                 "</script>")
-    assert shell_reason(html) == f"little visible text: 10 characters in 30 KB"  # "…" reads "..."
+    assert shell_reason(html) == "little visible text: 10 characters in 30 KB"  # "…" reads "..."
 
 
 @pytest.mark.parametrize("html", [

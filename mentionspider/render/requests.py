@@ -6,10 +6,10 @@ the browser), and :meth:`Renderer.after_raw` when a raw page came back (``auto``
 shell is requested again, the same URL, through the browser). The page item then
 records how it was read (:func:`render_fields`).
 
-Other spiders and sources (search results, #10) use the same meta keys: a request
-with ``meta["mentionspider_render_js"] = "always" | "auto" | "never"`` is rendered by
-that mode instead of its site's, and passing it through :meth:`Renderer.first` sends
-it to the browser at once when that mode says so.
+Other sources of pages (search results, #10) choose a mode per request with
+:meth:`Renderer.with_mode` (``spider.renderer.with_mode(request, "always")``): it sets
+``meta["mentionspider_render_js"]``, which the policy then prefers to the site's mode,
+and sends the request to the browser at once when that mode says so.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from scrapy.http import Response
 
 from mentionspider.analysis.model import ParsedPage
 from mentionspider.render.browser import NETWORK_IDLE, settle
-from mentionspider.render.policy import RenderPolicy
+from mentionspider.render.policy import RENDER_MODES, RenderPolicy
 
 __all__ = ["DEPTH_META", "FAILED_META", "MODE_META", "RAW_META", "REASON_META", "Renderer",
            "page_depth", "render_fields"]
@@ -40,6 +40,8 @@ DEPTH_META: Final = "mentionspider_depth"
 PLAYWRIGHT_KEYS: Final = ("playwright", "playwright_context", "playwright_context_kwargs",
                           "playwright_page_goto_kwargs", "playwright_page_methods",
                           "playwright_page")
+_RENDER_KEYS: Final = frozenset({*PLAYWRIGHT_KEYS, "mentionspider_render", "mentionspider_raw",
+                                  "mentionspider_depth"})
 #: What Scrapy's own middlewares leave in a page request's meta; a render request starts clean.
 _SCRAPY_KEYS: Final = frozenset({"depth", "download_slot", "download_latency", "download_timeout",
                                  "redirect_times", "redirect_ttl", "redirect_urls",
@@ -68,6 +70,19 @@ class Renderer:
         """``request`` itself, or a render request when its page goes straight to the browser."""
         reason = self.policy.render_first(request.url, request.meta.get(MODE_META))
         return request if reason is None else self.to_browser(request, reason)
+
+    def with_mode(self, request: Request, mode: str) -> Request:
+        """``request`` rendered by ``mode`` (never, auto, always) whatever its site's mode:
+        the hook for pages that come from elsewhere than the crawl (search results)."""
+        if mode not in RENDER_MODES:
+            raise ValueError(f"render_js: expected one of {', '.join(RENDER_MODES)}, "
+                             f"got {mode!r}")
+        if REASON_META in request.meta:  # already a render request
+            if mode != "never":
+                return request
+            meta = {k: v for k, v in request.meta.items() if k not in _RENDER_KEYS}
+            return request.replace(meta={**meta, MODE_META: mode})
+        return self.first(request.replace(meta={**request.meta, MODE_META: mode}))
 
     def after_raw(self, response: Response, parsed: ParsedPage) -> Request | None:
         """A render request for a raw page that needs the browser, else None."""
