@@ -60,6 +60,9 @@ def test_searxng_errors_say_what_to_do() -> None:
     assert provider.parse(200, {}, b"<html>not json</html>").problem == Problem(
         "stop", "searxng: http://s.example/ did not answer with SearXNG's JSON (no results "
         "list): is this a SearXNG instance?")
+    assert provider.parse(404, {}, b"Not Found").problem == Problem(
+        "stop", "searxng: http://s.example/search answered 404 Not Found: is "
+        "http://s.example/ the instance's base address?")
     empty = provider.parse(200, {}, json.dumps({**SEARXNG_PAGE, "results": [],
                                                  "unresponsive_engines": []}).encode())
     assert (empty.hits, empty.problem, empty.notes) == ((), None, ())

@@ -65,6 +65,10 @@ class SearXNG:
         if status >= 500:
             return Answer(problem=Problem("retry", f"{self.name}: HTTP {status} from {self.url}",
                                           wait=_retry_after(headers, self.backoff)))
+        if status == 404:
+            return Answer(problem=Problem(
+                "stop", f"{self.name}: {self.url}search answered 404 Not Found: is {self.url} "
+                "the instance's base address?"))
         if status != 200:
             return Answer(problem=Problem("skip", f"{self.name}: HTTP {status} from {self.url}"))
         data = json_body(body)

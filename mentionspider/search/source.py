@@ -129,6 +129,7 @@ class SearchSource:
         self.cap = config.max_results_per_query
         self.retries = retries
         self.max_wait = max_wait
+        self.backoff = backoff
         self.cache = dict(cache or {})
         self.inc = inc or (lambda name, n: None)
         self.excluded = tuple(dict.fromkeys(
@@ -200,9 +201,7 @@ class SearchSource:
         name = state["provider"]
         if name in self.stopped:
             return step
-        self._problem(state, Problem("retry", f"{name}: {message}",
-                                     wait=self.providers[name].backoff  # type: ignore[attr-defined]
-                                     ), 0, step)
+        self._problem(state, Problem("retry", f"{name}: {message}", wait=self.backoff), 0, step)
         return step
 
     def summary(self) -> dict[str, dict[str, Any]]:
