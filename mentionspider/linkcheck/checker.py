@@ -54,6 +54,13 @@ How a check goes (all of a run's state lives here):
 - **Every check ends with a verdict**: a request dropped by another component
   (``request_dropped``, an ``IgnoreRequest`` in the errback, or lost by the time the
   spider goes idle) ends as ``skipped`` with the reason, and frees its place.
+
+For a shared (distributed) scheduler: a check's state travels in its request's meta,
+so any worker's checker can take its answer; but the checker that released a request
+counts it in flight until it sees that request again, and ends it ``skipped:
+dropped`` when its spider goes idle without having seen it. A scheduler that hands
+check requests to other workers must keep them with the worker that released them
+(or tell that worker's checker, through ``request_dropped``, that they left).
 """
 
 from __future__ import annotations
