@@ -42,7 +42,7 @@ class DatabaseProblem(click.ClickException):
 
     def __init__(self, error: StoreError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click's ClassVar, per error here
 
 
 def _open_store(db: str, *, create: bool = False, readonly: bool = False) -> Store:

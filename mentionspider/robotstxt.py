@@ -73,7 +73,7 @@ def cut_robots(body: bytes, limit: int = MAX_ROBOTS_BYTES) -> bytes:
 
 
 def _is_robots_fetch(request: Request) -> bool:
-    return (request.callback is NO_CALLBACK and request.meta.get("dont_obey_robotstxt")
+    return bool(request.callback is NO_CALLBACK and request.meta.get("dont_obey_robotstxt")
             and request.url.endswith("/robots.txt")
             and request.priority == RobotsTxtMiddleware.DOWNLOAD_PRIORITY)
 
