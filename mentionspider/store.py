@@ -1010,6 +1010,13 @@ class Store:
             assignments = ", ".join(f"{c} = :{c}" for c in columns)
             self.db.conn.executemany(
                 f"UPDATE opportunities SET {assignments} WHERE id = :id", seen)
+            # A row a recrawl had resolved that holds again (the link broke again) is new
+            # again; a person's state stays.
+            marks = ",".join("?" * len(seen))
+            for row in list(self.db.query(
+                    "SELECT id, campaign, state FROM opportunities WHERE state = 'resolved' "
+                    f"AND state_source = 'recrawl' AND id IN ({marks})", [r["id"] for r in seen])):
+                self._change_state(row, "new", "recrawl", run_id, now, "holds again")
         return len(fresh)
 
     def ranked_opportunities(self, campaign: str | None = None, *,

@@ -117,3 +117,39 @@ def test_a_batch_mixing_new_and_known_rows_keeps_every_known_state(tmp_path: Pat
         "contacted", "emailed", run1, run2)
     new = store.db["opportunities"].get(second.id)
     assert (new["state"], new["first_run"], new["active"]) == ("new", run2, 1)
+
+
+def test_a_resolved_row_that_holds_again_is_new_again(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    row = {"page_url": PAGE, "target_url": "http://dead.example/", "anchor_text": "a link",
+           "rel": "", "placement": "main", "page_title": "A post", "keywords": "",
+           "status": "404", "evidence": "404", "linking_pages": 1, "linking_sites": 1}
+    dead = broken_link_opportunity("acme", row)
+    run1 = store.start_run("acme", {})
+    store.save_pages(run1, [page_item(outlinks=("http://dead.example/",))])
+    store.settle_broken_links("acme", run1, [dead])
+    store.save_pages(store.start_run("acme", {}), [page_item()])  # the dead link removed
+    assert store.db["opportunities"].get(dead.id)["state"] == "resolved"
+    run3 = store.start_run("acme", {})
+    store.save_pages(run3, [page_item(outlinks=("http://dead.example/",))])
+    store.settle_broken_links("acme", run3, [dead])
+    assert [(h["new_state"], h["detail"]) for h in store.state_history(dead.id)] == [
+        ("new", "first seen"), ("resolved", "the dead link was removed"),
+        ("new", "holds again")]
+
+
+def test_a_lock_of_a_reused_pid_is_taken_over(tmp_path: Path) -> None:
+    """A lock naming this very process, but taken before it started: the pid was reused."""
+    import os
+
+    store = Store(tmp_path / "s.db")
+    assert store.acquire_run_lock("acme", pid=os.getpid()) is None
+    store.db.execute("UPDATE run_locks SET started_at = '2000-01-01T00:00:00+00:00'")
+    note = store.acquire_run_lock("acme", pid=1)
+    assert note == (f"took over the run lock of campaign 'acme' left by pid {os.getpid()}, "
+                    "started 2000-01-01T00:00:00+00:00, which is no longer running")
+    with pytest.raises(StoreError, match=r"campaign 'acme' is already being swept into .* by "
+                                         r"pid 1, started "):
+        store.acquire_run_lock("acme", pid=os.getpid())
+    store.release_run_lock("acme", pid=1)
+    assert store.acquire_run_lock("acme") is None
