@@ -61,3 +61,14 @@ def test_front_puts_an_item_before_the_others() -> None:
     pacer.add("a", "later")
     pacer.add("a", "retry", front=True)
     assert pacer.release(0.0)[1] == ["retry"]
+
+
+def test_the_delay_counts_from_when_a_request_really_left() -> None:
+    pacer: Pacer[str] = Pacer(cap=5, per_host=2, delay=0.5)
+    pacer.add("a", "a1")
+    pacer.add("a", "a2")
+    assert pacer.release(0.0)[1] == ["a1"]
+    pacer.started("a", 0.3)  # it waited 0.3 s for the host's robots.txt
+    assert pacer.release(0.5)[1] == []
+    assert pacer.wake_at(0.5) == 0.8
+    assert pacer.release(0.8)[1] == ["a2"]

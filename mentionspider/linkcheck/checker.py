@@ -68,7 +68,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -125,6 +125,15 @@ class _Answer:
     headers: dict[str, str]
     location: str = ""
     page: PageSketch | None = None
+
+
+def _kept(answer: _Answer) -> _Answer:
+    """What the run keeps of an answer: a page's title and headings, not its words
+    (a run of many thousand targets would hold every page's text otherwise)."""
+    page = answer.page
+    if page is None or not page.words:
+        return answer
+    return replace(answer, page=PageSketch(page.title, page.headings))
 
 
 class LinkCheckSpider:
@@ -190,6 +199,7 @@ class LinkChecker:
         connect(checker.request_dropped, signal=signals.request_dropped)
         connect(checker.headers_received, signal=signals.headers_received)
         connect(checker.bytes_received, signal=signals.bytes_received)
+        connect(checker.request_reached_downloader, signal=signals.request_reached_downloader)
         return checker
 
     @staticmethod
@@ -256,7 +266,7 @@ class LinkChecker:
                 self._gave_up(request, f"HTTP {status}")
             answer = self._answer_of(response, headers)
             if request.method == "GET" and not (status == 429 or status >= 500):
-                self.answers[request.url] = answer
+                self.answers[request.url] = _kept(answer)
             self._on_answer(request, answer)
         self._pump()
         return self._drain()
@@ -296,6 +306,12 @@ class LinkChecker:
                   final_url="")
         self._pump()
         self._flush()
+
+    def request_reached_downloader(self, request: scrapy.Request) -> None:
+        """The host's delay counts from when a request really leaves (after robots.txt)."""
+        entry = self.in_flight.get(request.meta.get(_TOKEN, 0))
+        if entry is not None:
+            self.pacer.started(entry[0], time.monotonic())
 
     def headers_received(self, headers: Any, body_length: object, request: scrapy.Request,
                          **_: Any) -> None:

@@ -79,6 +79,13 @@ class Pacer(Generic[T]):
                 take_free(h)
         return freed, sent
 
+    def started(self, host: str, now: float) -> None:
+        """A request to ``host`` left for the host only at ``now`` (it waited on the way,
+        e.g. for the host's robots.txt): the delay counts from here."""
+        h = self.hosts.get(host)
+        if h is not None:
+            h.next_at = max(h.next_at, now + self.delay)
+
     def done(self, host: str, latency: float | None = None) -> None:
         """A request to ``host`` came back (answer, failure or dropped) after ``latency``
         seconds."""
