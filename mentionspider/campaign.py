@@ -70,10 +70,12 @@ from mentionspider.analysis.urls import MALFORMED_REASONS, malformed_reason
 from mentionspider.render.policy import RENDER_MODES, SiteRendering
 
 if TYPE_CHECKING:
+    from mentionspider.scoring_config import ScoringConfig
     from mentionspider.search.config import SearchConfig
 
 __all__ = ["Campaign", "CampaignError", "CrawlConfig", "LinkCheckConfig", "LIMITS",
            "MAX_CAMPAIGN_BYTES", "MAX_SEEDS", "MAX_SEEDS_BYTES", "load_campaign", "parse_campaign",
+           "campaign_of",
            "read_regular_file", "url_problem"]
 
 MATCH_MODES = ("insensitive", "sensitive", "with-cue")
@@ -150,6 +152,7 @@ class Campaign:
     linkcheck: LinkCheckConfig = field(default_factory=LinkCheckConfig)
     source: str = ""
     search: SearchConfig | None = None
+    scoring: ScoringConfig | None = None  # the [scoring] table (mentionspider.scoring_config)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able summary, stored with each run."""
@@ -168,6 +171,7 @@ class Campaign:
             "render_js": self.crawl.render_js,
             "source": self.source,
             **({"search": self.search.to_dict()} if self.search else {}),
+            **({"scoring": self.scoring.to_dict()} if self.scoring else {}),
         }
 
 
@@ -382,7 +386,7 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
     """Validate parsed TOML ``data``; ``path`` names the file in error messages."""
     path = Path(path)
     top = _Section(path, "", data, {"name", "brand", "competitors", "niche", "crawl", "linkcheck",
-                                    "search"})
+                                    "search", "scoring"})
     name = top.get("name", str, required=True)
     if not _NAME_RE.match(name):
         raise top.fail("name", f"use letters, digits, '-', '_' or '.', got {_show(name)}")
@@ -447,7 +451,22 @@ def parse_campaign(data: dict[str, Any], path: str | Path = "<campaign>") -> Cam
                   "competitor": tuple(n.text for n in campaign.competitor_names),
                   "competitor_domain": campaign.competitor_domains}
         campaign = replace(campaign, search=parse_search(data["search"], path, values))
+    if "scoring" in data:
+        from mentionspider.scoring_config import parse_scoring
+
+        campaign = replace(campaign, scoring=parse_scoring(data["scoring"], path))
     return campaign
+
+
+def campaign_of(settings: Any) -> Campaign:
+    """The campaign of a crawl, from its settings: the sweep spider puts the loaded
+    :class:`Campaign` in ``MENTIONSPIDER_CAMPAIGN`` (a file name there is loaded)."""
+    value = settings.get("MENTIONSPIDER_CAMPAIGN")
+    if isinstance(value, Campaign):
+        return value
+    if not value:
+        raise CampaignError("", "", "no campaign in the crawler's settings")
+    return load_campaign(value)
 
 
 def load_campaign(path: str | Path) -> Campaign:

@@ -36,7 +36,9 @@ COLUMNS = ("rank", "score", "kind", "domain", "page_url", "page_title", "target_
            # a way to reach the site: the best address, its contact page, the page's author
            "contact_email", "contact_page", "author",
            # recrawl verification: the brand link a won row was seen with; why a row retired
-           "won_url", "won_anchor", "won_rel", "retired_reason")
+           "won_url", "won_anchor", "won_rel", "retired_reason",
+           # the site's rank in the campaign's authority list ([scoring] authority_file)
+           "authority")
 FORMATS = ("csv", "json", "xlsx")
 #: What a text cell may not start with in CSV and XLSX (OWASP CSV injection):
 #: formula starters, and tab / carriage return, which some importers strip first.

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, asdict
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from mentionspider.analysis.model import PLACEMENTS
 from mentionspider.analysis.page import PageAnalysis
 from mentionspider.analysis.urls import host_of, registered_domain
 from mentionspider.linkcheck.verdict import DEAD_DOMAIN_STATUSES
-from mentionspider.scoring import score_broken_link, score_mention_page
+from mentionspider.scoring import DEFAULT_SCORER, PageFacts, Scorer
 
 __all__ = ["Opportunity", "opportunity_id", "page_opportunity", "broken_link_opportunity",
            "broken_link_evidence", "KINDS"]
@@ -49,48 +49,57 @@ class Opportunity:
     # mention rows only: the name (or domain) as written on the page
     matched_text: str | None = None
     source: str = "seed"  # how the page was found: "seed", or provider, query and rank
+    authority: int | None = None  # the site's rank in the campaign's authority list
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, depth: int,
-                     brand_domains: tuple[str, ...], source: str = "seed") -> Opportunity | None:
+                     brand_domains: tuple[str, ...], source: str = "seed",
+                     scorer: Scorer | None = None, page: PageFacts | None = None
+                     ) -> Opportunity | None:
     """The page-level opportunity of a page, if it is one.
 
     - unlinked_mention: names the brand, no link to it;
     - nofollow_mention: names the brand, links to it only with nofollow/ugc/sponsored;
     - competitor_mention: names or links a competitor, neither names nor links the brand.
+
+    ``page`` holds what the markup said (robots, canonical, dates...); ``scorer`` the
+    campaign's weights (default: :data:`~mentionspider.scoring.WEIGHTS`).
     """
+    scorer = scorer or DEFAULT_SCORER
+    facts = replace(page or PageFacts(lang=analysis.lang), url=page_url, depth=depth,
+                    keywords=tuple(analysis.keywords), entry=_entry(source))
+    rank = scorer.rank(page_url)
     best = analysis.best_mention
     domain = registered_domain(host_of(page_url))
     if best is not None:
         if analysis.linked:
             return None
         kind = "nofollow_mention" if analysis.nofollow_only else "unlinked_mention"
-        scored = score_mention_page(kind, placement=best.placement,
-                                    mention_count=len(analysis.mentions),
-                                    keywords=analysis.keywords, depth=depth,
-                                    names=[m.name for m in analysis.mentions],
-                                    brand_domains=brand_domains, entry=_entry(source))
+        scored = scorer.mention_page(kind, placement=best.placement,
+                                     mention_count=len(analysis.mentions),
+                                     names=[m.name for m in analysis.mentions],
+                                     brand_domains=brand_domains, page=facts)
         return Opportunity(opportunity_id(campaign, kind, page_url), campaign, kind, page_url,
                            domain, analysis.title, "", best.matched if best.in_link else "", "",
                            best.placement, best.snippet, scored.score, scored.reasons,
-                           matched_text=best.matched, source=source)
+                           matched_text=best.matched, source=source, authority=rank)
     if analysis.brand_link_rels or not (analysis.competitor_mentions or analysis.competitor_links):
         return None
     mentions = sorted(analysis.competitor_mentions, key=lambda m: m.block)
     names = [m.name for m in mentions] + analysis.competitor_links
     placement = min((m.placement for m in mentions), default="main", key=PLACEMENTS.index)
-    scored = score_mention_page("competitor_mention", placement=placement,
-                                mention_count=len(mentions), keywords=analysis.keywords,
-                                depth=depth, names=names, entry=_entry(source))
+    scored = scorer.mention_page("competitor_mention", placement=placement,
+                                 mention_count=len(mentions), names=names, page=facts)
     first = mentions[0] if mentions else None
     return Opportunity(opportunity_id(campaign, "competitor_mention", page_url), campaign,
                        "competitor_mention", page_url, domain, analysis.title, "",
                        first.matched if first and first.in_link else "", "", placement,
                        first.snippet if first else "", scored.score, scored.reasons,
-                       matched_text=first.matched if first else "", source=source)
+                       matched_text=first.matched if first else "", source=source,
+                       authority=rank)
 
 
 def _entry(source: str) -> str:
@@ -98,14 +107,16 @@ def _entry(source: str) -> str:
     return "a seed page" if source == "seed" else "a search result"
 
 
-def broken_link_opportunity(campaign: str, row: dict[str, Any]) -> Opportunity:
-    """``row`` is one (page, dead target) from the store's ``broken_link_candidates``."""
+def broken_link_opportunity(campaign: str, row: dict[str, Any],
+                            scorer: Scorer | None = None) -> Opportunity:
+    """``row`` is one (page, dead target) from the store's ``broken_link_candidates``,
+    scored here and only here."""
+    scorer = scorer or DEFAULT_SCORER
     dead_domain = row["status"] in DEAD_DOMAIN_STATUSES
-    scored = score_broken_link(status=row["status"], placement=row["placement"], rel=row["rel"],
-                               linking_pages=row["linking_pages"],
-                               linking_sites=row["linking_sites"],
-                               dead_domain=dead_domain,
-                               keywords=[k for k in (row.get("keywords") or "").split(",") if k])
+    scored = scorer.broken_link(status=row["status"], placement=row["placement"],
+                                rel=row["rel"] or "", linking_pages=row["linking_pages"],
+                                linking_sites=row["linking_sites"], dead_domain=dead_domain,
+                                site_pages=row.get("site_pages") or 1, page=page_facts(row))
     return Opportunity(opportunity_id(campaign, "broken_link", row["page_url"], row["target_url"]),
                        campaign, "broken_link", row["page_url"],
                        registered_domain(host_of(row["page_url"])), row["page_title"] or "",
@@ -113,7 +124,20 @@ def broken_link_opportunity(campaign: str, row: dict[str, Any]) -> Opportunity:
                        row["placement"], row.get("snippet") or "", scored.score, scored.reasons,
                        evidence=_evidence(row), rel=row.get("rel") or "",
                        linking_pages=row["linking_pages"], linking_sites=row["linking_sites"],
-                       dead_domain=int(dead_domain), source=row.get("source") or "seed")
+                       dead_domain=int(dead_domain), source=row.get("source") or "seed",
+                       authority=scorer.rank(row["page_url"]))
+
+
+def page_facts(row: dict[str, Any]) -> PageFacts:
+    """A stored page's signals (a ``pages`` row, or a candidate row carrying its columns)."""
+    return PageFacts(
+        url=row["page_url"] if "page_url" in row else row.get("url", ""),
+        depth=row.get("depth") or 0,
+        keywords=tuple(k for k in (row.get("keywords") or "").split(",") if k),
+        robots=frozenset((row.get("robots") or "").split()),
+        canonical=row.get("canonical"), outlinks=row.get("outlinks") or 0,
+        lang=row.get("lang"), published=row.get("published"), modified=row.get("modified"),
+        types=tuple(t for t in (row.get("types") or "").split() if t))
 
 
 def _evidence(row: dict[str, Any]) -> str:

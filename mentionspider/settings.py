@@ -17,7 +17,8 @@ NEWSPIDER_MODULE = "mentionspider.spiders"
 # --- mentionspider's own settings --------------------------------------------------------
 #: SQLite file the store pipeline writes to.
 MENTIONSPIDER_DB = "mentionspider.db"
-#: Campaign TOML file (or a Campaign object) when not given as ``-a campaign=...``.
+#: Campaign TOML file (or a Campaign object) when not given as ``-a campaign=...``. During a
+#: sweep the spider replaces it with the loaded Campaign, which the pipelines read.
 MENTIONSPIDER_CAMPAIGN = None
 #: Page items written per store transaction (bigger: faster; smaller: less redone after a crash).
 MENTIONSPIDER_STORE_BATCH = 100

@@ -402,6 +402,15 @@ def m009_recrawl_history(db: sqlite_utils.Database) -> None:
                "'state before history was kept' FROM opportunities")
 
 
+@migrations()
+def m010_scoring_signals(db: sqlite_utils.Database) -> None:
+    """Signals the score reads from a stored page (its outbound links, its JSON-LD types)
+    and the authority rank an opportunity's site has in the campaign's list."""
+    db.table("pages").add_column("outlinks", int)
+    db.table("pages").add_column("types", str)
+    db.table("opportunities").add_column("authority", int)
+
+
 @dataclass(frozen=True, slots=True)
 class RunSummary:
     id: int
@@ -690,9 +699,11 @@ class Store:
                 "render": item.render, "render_reason": item.render_reason,
                 "render_error": item.render_error}
         signals = item.signals
+        page["outlinks"] = len(a.outlinks)
         emails = list(dict.fromkeys([*(signals.emails if signals else []), *a.emails]))
         page["emails"] = json.dumps(emails) if emails else None
         if signals is not None:
+            page["types"] = " ".join(dict.fromkeys(signals.types)) or None
             page.update({"author": signals.author, "published": signals.published,
                          "modified": signals.modified, "canonical": signals.canonical,
                          "robots": " ".join(sorted(signals.robots)) or None})
@@ -918,15 +929,25 @@ class Store:
               JOIN pages p ON p.campaign = l.campaign AND p.url = l.page_url
               WHERE l.campaign = :campaign
               GROUP BY l.target_url
+            ), per_site AS (
+              SELECT l.target_url, p.site, count(*) AS site_pages
+              FROM links l
+              JOIN dead ON dead.target_url = l.target_url
+              JOIN pages p ON p.campaign = l.campaign AND p.url = l.page_url
+              WHERE l.campaign = :campaign
+              GROUP BY l.target_url, p.site
             )
             SELECT l.page_url, l.target_url, l.anchor_text, l.rel, l.placement, l.snippet,
                    p.title AS page_title, p.keywords, p.source, c.status, c.evidence, c.redirects,
                    c.final_url,
-                   dead.linking_pages, dead.linking_sites
+                   dead.linking_pages, dead.linking_sites, per_site.site_pages,
+                   p.depth, p.lang, p.robots, p.canonical, p.published, p.modified, p.types,
+                   p.outlinks
             FROM links l
             JOIN dead ON dead.target_url = l.target_url
             JOIN link_checks c ON c.url = l.target_url
             JOIN pages p ON p.campaign = l.campaign AND p.url = l.page_url
+            JOIN per_site ON per_site.target_url = l.target_url AND per_site.site = p.site
             WHERE l.campaign = :campaign AND l.last_run = :run
             ORDER BY l.page_url, l.target_url
             """, {"campaign": campaign, "run": run_id}))

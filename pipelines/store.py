@@ -14,17 +14,21 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from mentionspider.campaign import Campaign, campaign_of
 from mentionspider.items import GonePageItem, LinkCheckItem, PageItem, SearchAnswerItem
 from mentionspider.linkcheck.checker import LinkChecker
 from mentionspider.opportunities import broken_link_opportunity
+from mentionspider.scoring_config import scorer_for
 from mentionspider.store import Store
 
 logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    def __init__(self, crawler: Any, db_path: str, batch: int) -> None:
+    def __init__(self, crawler: Any, db_path: str, batch: int, campaign: Campaign) -> None:
         self.crawler = crawler
+        self.campaign = campaign
+        self.scorer = scorer_for(campaign.scoring)
         self.db_path = db_path
         self.batch = batch
         self.store: Store | None = None
@@ -41,21 +45,23 @@ class StorePipeline:
         db_path = crawler.settings.get("MENTIONSPIDER_DB")
         if not db_path:
             raise NotConfigured("MENTIONSPIDER_DB is empty")
-        pipeline = cls(crawler, db_path, crawler.settings.getint("MENTIONSPIDER_STORE_BATCH", 100))
+        pipeline = cls(crawler, db_path, crawler.settings.getint("MENTIONSPIDER_STORE_BATCH", 100),
+                       campaign_of(crawler.settings))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self) -> None:
-        spider = self.crawler.spider
+        campaign = self.campaign
         self.store = Store(self.db_path)
-        note = self.store.acquire_run_lock(spider.campaign.name)  # one run at a time
+        note = self.store.acquire_run_lock(campaign.name)  # one run at a time
         if note:
             logger.warning("%s", note)
-        self.run_id = self.store.start_run(spider.campaign.name, spider.campaign.to_dict())
+        self.run_id = self.store.start_run(campaign.name, campaign.to_dict())
         self.crawler.stats.set_value("mentionspider/run_id", self.run_id)
         LinkChecker.of(self.crawler).reuse(
-            self.store.fresh_link_checks(spider.campaign.linkcheck.ttl_hours))
-        search = spider.campaign.search
+            self.store.fresh_link_checks(campaign.linkcheck.ttl_hours))
+        search = campaign.search
+        spider = self.crawler.spider  # the search source's answer cache is the spider's
         if search is not None and hasattr(spider, "reuse_search_answers"):
             spider.reuse_search_answers(self.store.fresh_search_answers(search.cache_ttl_hours))
 
@@ -97,9 +103,10 @@ class StorePipeline:
         if self.store is None:
             return
         self.flush()
-        campaign = self.crawler.spider.campaign.name
+        campaign = self.campaign.name
         candidates = self.store.broken_link_candidates(campaign, self.run_id)
-        opportunities = [broken_link_opportunity(campaign, row) for row in candidates]
+        opportunities = [broken_link_opportunity(campaign, row, self.scorer)
+                         for row in candidates]
         self.counts["new_opportunities"] += self.store.settle_broken_links(
             campaign, self.run_id, opportunities)
         self.counts["broken_links"] = len({o.target_url for o in opportunities})
@@ -118,6 +125,6 @@ class StorePipeline:
         self.store.finish_run(
             self.run_id, status="finished" if reason == "finished" else f"stopped: {reason}",
             counts={**self.counts, "errors": errors}, stats=all_stats)
-        self.store.release_run_lock(self.crawler.spider.campaign.name)
+        self.store.release_run_lock(self.campaign.name)
         self.store.close()
         self.store = None

@@ -103,7 +103,7 @@ def test_seeds_file_and_name_options(tmp_path: Path) -> None:
      "c.toml: brand.domains[0]: expected a bare domain like acmewidgets.com, "
      "got 'https://acmewidgets.com/'"),
     ('[niche]', '[nich]', "c.toml: nich: unknown key (expected one of: brand, competitors, "
-     "crawl, linkcheck, name, niche, search)"),
+     "crawl, linkcheck, name, niche, scoring, search)"),
 ])
 def test_bad_campaign_names_file_key_and_problem(tmp_path: Path, old: str, new: str,
                                                  message: str) -> None:

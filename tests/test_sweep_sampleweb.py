@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,21 @@ def test_each_site_has_a_way_to_reach_it(swept: dict) -> None:
     authors = {r["page_url"]: r["author"] for r in rows if r["author"]}
     assert authors == {BEST: "Jo Baker",  # JSON-LD
                        "https://gadgetnews.example/roundup": "Sam Lee"}  # <meta name=author>
+
+
+def test_every_reason_has_its_points_and_a_noindex_page_drops_far_down(swept: dict) -> None:
+    rows = json.loads(export(swept["db"], "--format", "json"))
+    for row in rows:
+        assert all(re.search(r" \([+-]\d+\)$", reason) for reason in row["reasons"].split("; ")), \
+            row["reasons"]
+        assert sum(int(p) for p in re.findall(r"\(([+-]\d+)\)", row["reasons"])) == row["score"]
+    tag = rows[-1]
+    assert (tag["page_url"], tag["score"], tag["reasons"]) == (
+        "https://gadgetnews.example/tag/widgets", 30,
+        "names Acme Widgets in the main content (+30); no link to acmewidgets.com (+40); niche "
+        "page (widgets) (+5); not indexed: robots noindex (-50); near the site's front page (+5)")
+    best = next(r for r in rows if r["page_url"] == BEST and r["kind"] == "unlinked_mention")
+    assert "updated 2026-11-20" in best["reasons"]  # the JSON-LD dateModified
 
 
 def test_robots_disallowed_page_is_never_requested(swept: dict) -> None:

@@ -39,6 +39,8 @@ __all__ = ["SweepSpider", "apply_campaign"]
 def apply_campaign(settings: Settings, campaign: Campaign) -> None:
     """Put a campaign's politeness choices into the crawler's settings."""
     crawl = campaign.crawl
+    # the components (pipelines) read the campaign from here, not from the spider
+    settings.set("MENTIONSPIDER_CAMPAIGN", campaign, priority="cmdline")
     bot_url = crawl.contact_url or settings.get("MENTIONSPIDER_BOT_URL")
     from mentionspider import __version__
     settings.set("USER_AGENT", f"mentionspider/{__version__} (+{bot_url})", priority="spider")
