@@ -162,6 +162,7 @@ def _timed(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float,
     start = time.monotonic()
     try:
         proc = subprocess.run(cmd, check=False, env=env, cwd=cwd, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL,
                               timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         raise SetupError(f"{Path(cmd[0]).name} did not finish within {timeout:.0f} s") from exc
