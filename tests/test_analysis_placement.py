@@ -345,3 +345,26 @@ def test_text_of_the_pages_main_region_away_from_its_densest_part_is_main() -> N
             "</article></body>")
     result = placements(html)
     assert {result[f"Short words about feature number {n}."] for n in range(3)} == {"footer"}
+
+
+@pytest.mark.parametrize("panel", [
+    "<div class='message-userDetails'><h4>{name}</h4><p>Well-known member</p></div>",
+    "<dl class='postprofile'><dt>{name}</dt><dd>Posts: 116</dd></dl>",
+    "<div class='userinfo'><a href='/u/{name}'>{name}</a><div>Join Date: Aug 2008</div></div>",
+    "<div class='author-box'><p>{name} writes about tools.</p></div>",
+])
+def test_a_posts_user_panel_or_author_box_is_not_main(panel: str) -> None:
+    posts = "".join(f"<div class='message'>{panel.format(name=f'user{i}')}"
+                    f"<div class='message-body'><p>{text}</p></div>"
+                    f"<div class='signature'>Sent from my garden shed</div></div>"
+                    for i, text in enumerate(POSTS))
+    html = f"<body><main><h1>Acme trowel: worth it?</h1>{posts}</main></body>"
+    blocks = parse_page(html, "https://forum.example/t/1").blocks
+    assert {b.placement for b in blocks if b.text in POSTS} == {"main"}
+    assert {b.placement for b in blocks if b.text not in POSTS and b.text != "Acme trowel: "
+            "worth it?"} == {"sidebar"}
+
+
+@pytest.mark.parametrize("value", ["username", "user-avatar", "authority", "users"])
+def test_user_words_alone_are_not_user_panels(value: str) -> None:
+    assert class_signal(value) is None

@@ -68,6 +68,12 @@ _VOCABULARY: Final = re.compile(
         "|".join(sorted(_EXACT, key=len, reverse=True))))
 _MAIN_CLASS: Final = re.compile(
     r"(?:article|entry|post|story|blog)[-_]?(?:body|content|text)|articlebody", re.I)
+#: Who wrote a post or an article, next to it: a forum's user panel (user title, join date,
+#: post count: XenForo, vBulletin, phpBB, Invision, Discourse), an author box, a signature.
+_POSTER: Final = re.compile(
+    r"(?<![a-z0-9])(?:user[ _-]?(?:info|details|extras|title|stats|profile|card|badges?)"
+    r"|post[ _-]?(?:profile|signature|author[ _-]?info)|author[ _-]?(?:info|pane|box|bio|card)"
+    r"|signature(?:container)?)(?![a-z0-9])")
 _BOILERPLATE: Final = frozenset({"nav", "header", "footer", "sidebar"})
 #: What CLASS_SIGNALS says of an element that its class names hide.
 HIDDEN: Final = "hidden"
@@ -140,7 +146,9 @@ class _ClassSignals(dict[str, "str | None"]):
         found = {_EXACT.get(word) or _PREFIX_KIND[prefix]
                  for prefix, word in _VOCABULARY.findall(lowered)}
         result: str | None = next((kind for kind in _PRIORITY if kind in found), None)
-        if result is None and _MAIN_CLASS.search(value):
+        if result is None and _POSTER.search(lowered):
+            result = "sidebar"
+        elif result is None and _MAIN_CLASS.search(value):
             result = "main"
         if len(self) > 50_000:
             self.clear()
