@@ -116,3 +116,15 @@ def test_explain_placement_prints_each_block_with_its_placement_and_rule(tmp_pat
 def test_explain_placement_of_a_missing_file_is_one_line_and_exit_2(tmp_path) -> None:
     result = CliRunner().invoke(cli, ["explain-placement", str(tmp_path / "nope.html")])
     assert (result.exit_code, result.output) == (2, f"Error: {tmp_path / 'nope.html'}: no such file\n")
+
+
+def test_explain_placement_fetches_a_url_through_the_proxy(sample_web) -> None:
+    result = run_cli(["explain-placement", "http://widgetblog.example/acme-review/",
+                      "--width", "40"], proxy=sample_web.url)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["header    The Widget Blog",
+                         "          <- markup: <header class=\"site-header\">"]
+    assert "main      Sprocket Pro 3 review: a year on the be…" in lines
+    assert lines[-2:] == ["footer    Home · Best of 2026",
+                          "          <- markup: <footer class=\"site-footer\">"]
