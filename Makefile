@@ -21,6 +21,7 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/sweep_throughput.py
+	$(BIN)/python benchmarks/sweep_scale.py
 
 lint: install
 	$(BIN)/pip install --quiet -e '.[lint]'

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -38,31 +39,45 @@ def _env(proxy: str) -> dict[str, str]:
     return {**env, **proxy_env(proxy), "PYTHONPATH": str(ROOT)}
 
 
-def run_bare(work: Path, proxy: str, seeds: list[str], max_depth: int, n: int) -> tuple[int, float]:
+def run_measured(args: list[str], **kwargs: Any) -> float:
+    """Run a command to its end; returns its peak resident memory in MB."""
+    process = subprocess.Popen(args, **kwargs)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, args)
+    return usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def run_bare(work: Path, proxy: str, seeds: list[str], max_depth: int, n: int
+             ) -> tuple[int, float, float]:
+    """(pages, seconds, peak MB) of one bare crawl."""
     seeds_file, stats_file = work / "seeds.txt", work / f"bare-{n}.json"
     seeds_file.write_text("\n".join(seeds))
-    subprocess.run([sys.executable, "-m", "scrapy", "runspider", str(HERE / "bare_spider.py"),
-                    "-a", f"seeds_file={seeds_file}", "-a", f"max_depth={max_depth}",
-                    "-a", f"stats_out={stats_file}", "-s", "TELNETCONSOLE_ENABLED=False",
-                    "-s", "ROBOTSTXT_OBEY=True", "-s", "COOKIES_ENABLED=False", *COMMON],
-                   check=True, env=_env(proxy), cwd=work)
+    peak = run_measured([sys.executable, "-m", "scrapy", "runspider",
+                         str(HERE / "bare_spider.py"),
+                         "-a", f"seeds_file={seeds_file}", "-a", f"max_depth={max_depth}",
+                         "-a", f"stats_out={stats_file}", "-s", "TELNETCONSOLE_ENABLED=False",
+                         "-s", "ROBOTSTXT_OBEY=True", "-s", "COOKIES_ENABLED=False", *COMMON],
+                        env=_env(proxy), cwd=work)
     stats = json.loads(stats_file.read_text())
-    return int(stats["bare/pages"]), float(stats["elapsed_time_seconds"])
+    return int(stats["bare/pages"]), float(stats["elapsed_time_seconds"]), peak
 
 
 def run_sweep(work: Path, proxy: str, campaign: Path, n: int,
-              check_links: bool = False) -> tuple[int, float]:
+              check_links: bool = False) -> tuple[int, float, float]:
+    """(pages, seconds, peak MB) of one sweep."""
     db = work / f"sweep-{n}.db"
     if check_links:
         text = campaign.read_text().replace("check_links = false", "check_links = true")
         campaign = work / "campaign-checks.toml"
         campaign.write_text(text)
-    subprocess.run([sys.executable, "-m", "mentionspider.cli", "sweep", str(campaign),
-                    "--db", str(db), *COMMON], check=True, env=_env(proxy), cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
+    peak = run_measured([sys.executable, "-m", "mentionspider.cli", "sweep", str(campaign),
+                         "--db", str(db), *COMMON], env=_env(proxy), cwd=ROOT,
+                        stdout=subprocess.DEVNULL)
     with sqlite3.connect(db) as conn:
         pages, stats = conn.execute("SELECT pages, stats FROM runs ORDER BY id DESC").fetchone()
-    return int(pages), float(json.loads(stats)["elapsed_time_seconds"])
+    return int(pages), float(json.loads(stats)["elapsed_time_seconds"]), peak
 
 
 def main() -> None:
@@ -76,13 +91,13 @@ def main() -> None:
         campaign = generate(work / "web", sites=args.sites, pages=args.pages)
         seeds = [f"http://site{i:03d}.example/" for i in range(args.sites)]
         with VirtualWebProcess(work / "web") as web:
-            results: dict[str, list[tuple[int, float]]] = {"bare": [], "sweep": [],
+            results: dict[str, list[tuple[int, float, float]]] = {"bare": [], "sweep": [],
                                                            "sweep+checks": []}
             for n in range(args.rounds):
                 results["bare"].append(run_bare(work, web.url, seeds, 3, n))
                 results["sweep"].append(run_sweep(work, web.url, campaign, n))
             results["sweep+checks"].append(run_sweep(work, web.url, campaign, 99, True))
-    rate = {name: max(p / s for p, s in runs) for name, runs in results.items()}
+    rate = {name: max(p / s for p, s, _ in runs) for name, runs in results.items()}
     pages = {name: runs[0][0] for name, runs in results.items()}
     print(f"generated web: {args.sites} sites, {args.sites * args.pages} pages; "
           f"best of {args.rounds} rounds")

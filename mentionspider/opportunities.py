@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from mentionspider.analysis.model import PLACEMENTS
@@ -52,7 +52,8 @@ class Opportunity:
     authority: int | None = None  # the site's rank in the campaign's authority list
 
     def as_row(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow: every field is a str, an int or None (asdict deep-copies, 10x slower).
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def page_opportunity(campaign: str, page_url: str, analysis: PageAnalysis, *, depth: int,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +154,27 @@ def test_a_lock_of_a_reused_pid_is_taken_over(tmp_path: Path) -> None:
         store.acquire_run_lock("acme", pid=os.getpid())
     store.release_run_lock("acme", pid=1)
     assert store.acquire_run_lock("acme") is None
+def test_a_batch_writes_what_page_by_page_writes(tmp_path: Path) -> None:
+    one, many = Store(tmp_path / "one.db"), Store(tmp_path / "many.db")
+    items = []
+    for n in range(5):
+        item = page_item(outlinks=(f"http://t{n}.example/", "http://shared.example/"))
+        item.url = item.requested_url = f"{PAGE}/{n}"
+        item.opportunity = page_opportunity("acme", item.url, item.analysis, depth=1,
+                                            brand_domains=("acme.com",))
+        items.append(item)
+    run_one, run_many = one.start_run("acme", {}), many.start_run("acme", {})
+    assert sum(one.save_pages(run_one, [item]) for item in items + items[:2]) == 5
+    assert many.save_pages(run_many, items + items[:2]) == 5  # a URL twice: as if in turn
+    for table in ("pages", "mentions", "links", "opportunities"):
+        rows = lambda store: sorted(json.dumps(r, sort_keys=True)  # noqa: E731
+                                    for r in store.db[table].rows)
+        assert rows(one) == rows(many), table
+
+
+def test_opportunities_are_retired_by_page_through_an_index(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    plan = " ".join(str(row) for row in store.db.execute(
+        "EXPLAIN QUERY PLAN UPDATE opportunities SET active = 0 WHERE campaign = ? "
+        "AND page_key = ? AND kind != 'broken_link' AND identity != ?", ["a", "b", "c"]))
+    assert "idx_opportunities_campaign_page_key" in plan
