@@ -128,8 +128,15 @@ EXIT_STOPPED = 130
               help="Full log, tracebacks included, appended (default: next to the database, "
                    "acme.db -> acme.log).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Distributed mode: share the crawl through Redis (redis://HOST:6379/0).")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+              help="With --redis: worker processes to start on this machine.")
+@click.option("--resume", is_flag=True,
+              help="With --redis: go on with the run Redis holds instead of starting over.")
 def sweep(campaign_file: str, db: str, settings: tuple[str, ...], log_level: str,
-          log_file: str | None, quiet: bool) -> None:
+          log_file: str | None, quiet: bool, redis_url: str | None, workers: int,
+          resume: bool) -> None:
     """Crawl a campaign's seed sites, analyse every page, check outbound links and store
     the findings. Ends with a one-screen summary compared with the previous run.
 
@@ -150,6 +157,8 @@ def sweep(campaign_file: str, db: str, settings: tuple[str, ...], log_level: str
     if quiet:
         overrides.setdefault("MENTIONSPIDER_PROGRESS", "off")
     _check_browser(campaign, overrides)
+    if redis_url:
+        _redis_must_answer(redis_url)
     store = _open_store(db, create=True)  # fail on a bad database before any request
     try:
         store.check_writable()
@@ -163,6 +172,17 @@ def sweep(campaign_file: str, db: str, settings: tuple[str, ...], log_level: str
     if note:
         click.echo(f"Note: {note}", err=True)
     started = time.monotonic()
+    if redis_url:
+        try:
+            _distributed_sweep(campaign, db, redis_url, workers, overrides, resume, log_level,
+                               started)
+        finally:
+            store = _open_store(db)
+            try:
+                store.release_run_lock(campaign.name)
+            finally:
+                store.close()
+        return
     # Until Scrapy installs its own handlers, SIGTERM stops the sweep like Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -185,6 +205,59 @@ def sweep(campaign_file: str, db: str, settings: tuple[str, ...], log_level: str
     if code:
         click.echo(reason, err=True)
         sys.exit(code)
+
+
+def _redis_must_answer(url: str) -> None:
+    """Distributed mode without a Redis: one line, exit code 2, before any request."""
+    from mentionspider.distributed.connection import RedisUnavailable, connect
+
+    try:
+        connect(url).close()
+    except RedisUnavailable as exc:
+        raise CampaignFileError(f"--redis: {exc}") from None
+
+
+def _distributed_sweep(campaign: Campaign, db: str, url: str, workers: int,
+                       overrides: dict[str, Any], resume: bool, log_level: str,
+                       started: float) -> None:
+    from mentionspider.distributed.cluster import run_coordinator
+    from mentionspider.distributed.connection import RedisUnavailable
+
+    try:
+        result = run_coordinator(campaign, db, url, workers=workers, overrides=overrides,
+                                 resume=resume, log_level=log_level.upper())
+    except RedisUnavailable as exc:
+        raise CampaignFileError(f"--redis: {exc}") from None
+    _print_summary(db, campaign.name, result.run_id, result.stats,
+                   time.monotonic() - started, campaign.search)
+    if result.status != "finished":
+        click.echo(f"Error: run {result.run_id} {result.status}; the database keeps every "
+                   "item that reached the writer (--resume goes on)", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--redis", "redis_url", required=True, metavar="URL",
+              help="The Redis of a running distributed sweep (redis://HOST:6379/0).")
+@click.option("--log-level", default="WARNING", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+def worker(redis_url: str, log_level: str) -> None:
+    """Join a distributed sweep as one more worker, on this or another machine; it stops
+    when the sweep is over. Exit codes: 0 done, 1 stopped (Redis lost), 2 no Redis or no
+    sweep to join.
+
+    Example: mentionspider worker --redis redis://10.0.0.5:6379/0
+    """
+    from mentionspider.distributed.cluster import NoSweep, run_worker
+    from mentionspider.distributed.connection import RedisUnavailable
+
+    try:
+        reason = run_worker(redis_url, {"LOG_LEVEL": log_level.upper()})
+    except (RedisUnavailable, NoSweep) as exc:
+        raise CampaignFileError(f"--redis: {exc}") from None
+    if reason != "finished":
+        click.echo(f"Error: worker stopped: {reason}", err=True)
+        sys.exit(1)
 
 
 def _interrupt(signum: int, frame: Any) -> None:

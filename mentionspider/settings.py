@@ -103,6 +103,14 @@ MENTIONSPIDER_RENDER_BLOCK = ["image", "font", "media"]
 #: verify certificates either); False makes a bad certificate a render failure.
 MENTIONSPIDER_RENDER_IGNORE_HTTPS_ERRORS = True
 
+#: Distributed mode (``sweep --redis``, ``worker --redis``): the Redis URL; set by the CLI.
+MENTIONSPIDER_REDIS_URL = ""
+#: Distributed mode: this worker's id in Redis (host-pid); set by ``mentionspider worker``.
+MENTIONSPIDER_WORKER_ID = ""
+#: Distributed mode: seconds between a worker's heartbeats; a worker silent for 8 of them
+#: is taken for dead and its requests go back to the queue.
+MENTIONSPIDER_REDIS_HEARTBEAT = 0.5
+
 # --- politeness (campaigns override per run) ----------------------------------------------
 USER_AGENT = f"mentionspider/{__version__} (+{MENTIONSPIDER_BOT_URL})"
 ROBOTSTXT_OBEY = True

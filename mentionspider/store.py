@@ -580,6 +580,16 @@ class Store:
             self.db.execute("DELETE FROM run_locks WHERE campaign = ? AND pid = ? AND host = ?",
                             [campaign, os.getpid() if pid is None else pid, this_host()])
 
+    def resume_run(self, run_id: int, campaign: str) -> None:
+        """Mark an unfinished run of ``campaign`` running again (a distributed rerun that
+        goes on where it stopped)."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ? "
+                "AND campaign = ?", [run_id, campaign])
+            if cursor.rowcount != 1:
+                raise StoreError(f"no run {run_id} of campaign {campaign!r} to resume")
+
     def finish_run(self, run_id: int, *, status: str, counts: dict[str, int],
                    stats: dict[str, Any]) -> None:
         with self.transaction():

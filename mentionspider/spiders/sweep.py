@@ -88,12 +88,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
 
     # --- crawling pages -------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        settings = self.crawler.settings
-        self.frontier = Frontier(
-            (site_of(url) for url in self.campaign.crawl.seeds),
-            max_pages_per_site=self.campaign.crawl.max_pages_per_site,
-            max_url_length=settings.getint("MENTIONSPIDER_TRAP_MAX_URL"),
-            max_repeats=settings.getint("MENTIONSPIDER_TRAP_REPEATS"))
+        self.frontier = self.make_frontier()
         self.setup_search()
         for url in self.campaign.crawl.seeds:
             reason = self.frontier.admit(url, seed=True)
@@ -105,6 +100,15 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
                 self.crawler.stats.inc_value("mentionspider/frontier/seeds_skipped")
         for request in self.search_start():  # the second source: search results
             yield request
+
+    def make_frontier(self) -> Frontier:
+        """The crawl's frontier (a distributed worker's is shared through Redis)."""
+        settings = self.crawler.settings
+        return Frontier(
+            (site_of(url) for url in self.campaign.crawl.seeds),
+            max_pages_per_site=self.campaign.crawl.max_pages_per_site,
+            max_url_length=settings.getint("MENTIONSPIDER_TRAP_MAX_URL"),
+            max_repeats=settings.getint("MENTIONSPIDER_TRAP_REPEATS"))
 
     def _page_request(self, url: str, source: str = "seed",
                       max_depth: int | None = None, *, seed: bool = False

@@ -1,0 +1,173 @@
+"""The frontier, the crawl's levels and the link-check claims, shared through Redis.
+
+:class:`RedisFrontier` answers exactly what :class:`mentionspider.frontier.Frontier`
+answers (``seen``, ``offsite``, ``not_html``, a trap, ``site_budget``,
+``contact_limit`` or None), with the admitted page identities, the sites, the
+per-site page and contact counts in Redis, each admission one atomic script call.
+:class:`RedisLevels` is :class:`mentionspider.frontier.Levels` with its counts and
+held-back links in Redis, so a site's level is complete when every worker's pages
+of it are answered. :class:`CheckClaims` stands in for the link checker's
+``checked`` set: asking whether a URL is in it claims it for this worker,
+atomically, so each target is checked once across the cluster.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from mentionspider.analysis.urls import normalize_host, origin_of, site_of, url_key
+from mentionspider.analysis.urls import canonical_url
+from mentionspider.distributed import keys
+from mentionspider.frontier import CONTACT_PAGES_PER_SITE, SKIPPED_EXTENSIONS, Frontier, Levels
+from mentionspider.frontier import trap_reason
+
+__all__ = ["RedisFrontier", "RedisLevels", "CheckClaims"]
+
+SEEN, SITES, PAGES, CONTACTS, ORIGINS = (keys.key("frontier:" + name) for name in
+                                         ("seen", "sites", "pages", "contacts", "origins"))
+LEVELS, ANSWERED = keys.key("levels:pending"), keys.key("levels:answered:")
+
+#: KEYS: seen, sites, pages, contacts. ARGV: max pages per site, max contacts per site,
+#: seed flag, contact flag, url key, site, local reason or ''. Same order as Frontier.
+ADMIT_SCRIPT = """
+local key, site, reason = ARGV[5], ARGV[6], ARGV[7]
+if ARGV[4] == '1' then
+  if tonumber(redis.call('HGET', KEYS[4], site) or '0') >= tonumber(ARGV[2]) then
+    return 'contact_limit' end
+  redis.call('SADD', KEYS[2], site)
+end
+if redis.call('SISMEMBER', KEYS[1], key) == 1 then return 'seen' end
+if ARGV[3] == '0' and redis.call('SISMEMBER', KEYS[2], site) == 0 then return 'offsite' end
+if reason ~= '' then return reason end
+if tonumber(redis.call('HGET', KEYS[3], site) or '0') >= tonumber(ARGV[1]) then
+  return 'site_budget' end
+redis.call('HINCRBY', KEYS[3], site, 1)
+redis.call('SADD', KEYS[1], key)
+if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[4], site, 1) end
+return ''
+"""
+
+#: KEYS: pending, answered:<level>, found:<level>. ARGV: level, page, links (JSON).
+#: Returns the level's held-back entries when this was its last page, else nil. A page
+#: answered twice (fetched again after its worker died) counts once.
+ANSWER_SCRIPT = """
+if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return nil end
+redis.call('RPUSH', KEYS[3], ARGV[3])
+if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) > 0 then return nil end
+redis.call('HDEL', KEYS[1], ARGV[1])
+local found = redis.call('LRANGE', KEYS[3], 0, -1)
+redis.call('DEL', KEYS[3])
+return found
+"""
+
+#: KEYS: checked, claims:<worker>. ARGV: url. 1 = someone claimed it before.
+CLAIM_SCRIPT = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 1 end
+redis.call('SADD', KEYS[2], ARGV[1])
+return 0
+"""
+
+
+def _extension(url: str) -> str:
+    last = urlsplit(url).path.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
+def _host_of_origin(origin: str) -> str:
+    return normalize_host(origin.split("://", 1)[-1])
+
+
+class RedisFrontier(Frontier):
+    def __init__(self, server: Any, sites: Iterable[str], *, max_pages_per_site: int,
+                 max_url_length: int = 500, max_repeats: int = 3) -> None:
+        super().__init__((), max_pages_per_site=max_pages_per_site,
+                         max_url_length=max_url_length, max_repeats=max_repeats)
+        self.server = server
+        self._admit = server.register_script(ADMIT_SCRIPT)
+        sites = list(sites)
+        if sites:
+            server.sadd(SITES, *sites)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Take the site addresses other workers learnt (a seed that redirected)."""
+        for host, origin in self.server.hgetall(ORIGINS).items():
+            self.origins[host.decode()] = origin.decode()
+
+    def add_site(self, site: str) -> None:
+        self.server.sadd(SITES, site)
+
+    def set_origin(self, url: str) -> None:
+        super().set_origin(url)
+        origin = origin_of(canonical_url(url))
+        self.server.hset(ORIGINS, _host_of_origin(origin), origin)
+
+    def mark_seen(self, url: str) -> None:
+        self.server.sadd(SEEN, url_key(url))
+
+    def _local_reason(self, url: str) -> str:
+        if _extension(url) in SKIPPED_EXTENSIONS:
+            return "not_html"
+        return trap_reason(url, max_length=self.max_url_length,
+                           max_repeats=self.max_repeats) or ""
+
+    def _ask(self, url: str, *, seed: bool = False, contact: bool = False) -> str | None:
+        answer = self._admit(keys=[SEEN, SITES, PAGES, CONTACTS], args=[
+            self.max_pages_per_site, CONTACT_PAGES_PER_SITE, "1" if seed else "0",
+            "1" if contact else "0", url_key(url), site_of(url),
+            "" if seed else self._local_reason(url)])
+        answer = answer.decode() if isinstance(answer, bytes) else answer
+        return answer or None
+
+    def admit(self, url: str, *, seed: bool = False) -> str | None:
+        reason = self._ask(url, seed=seed)
+        origin = origin_of(canonical_url(url))
+        if seed and reason in (None, "seen") and _host_of_origin(origin) not in self.origins:
+            super().set_origin(url)  # every worker offers the seeds: each learns their origins
+        return reason
+
+    def admit_contact(self, url: str) -> str | None:
+        return self._ask(url, contact=True)
+
+
+class RedisLevels(Levels):
+    def __init__(self, server: Any) -> None:
+        super().__init__()
+        self.server = server
+        self._answer = server.register_script(ANSWER_SCRIPT)
+
+    def sent(self, site: str, depth: int) -> None:
+        self.server.hincrby(LEVELS, f"{depth}|{site}", 1)
+
+    def answered(self, site: str, depth: int, page: str, links: Iterable[str]) -> list[str]:
+        level = f"{depth}|{site}"
+        found = self._answer(keys=[LEVELS, ANSWERED + level, keys.key("levels:found:" + level)],
+                             args=[level, page, json.dumps([page, list(links)])])
+        if not found:
+            return []
+        entries = sorted((json.loads(entry) for entry in found), key=lambda e: e[0])
+        return [link for _, links_ in entries for link in links_]
+
+    def stalled(self) -> list[tuple[str, int, list[str]]]:
+        # Only the whole cluster knows that nothing is in flight: levels are not released
+        # early by one idle worker. (A page request lost on the way holds its level back.)
+        return []
+
+
+class CheckClaims:
+    """The link checker's ``checked`` set, in Redis. ``url in claims`` claims ``url``
+    for this worker unless another did; ``add`` is then a no-op."""
+
+    def __init__(self, server: Any, worker: str) -> None:
+        self.server = server
+        self.mine = keys.claims(worker)
+        self._claim = server.register_script(CLAIM_SCRIPT)
+
+    def __contains__(self, url: object) -> bool:
+        return bool(self._claim(keys=[keys.CHECKED, self.mine], args=[str(url)]))
+
+    def add(self, url: str) -> None:
+        pass

@@ -1,0 +1,92 @@
+"""The shared request queue: a Redis list with one processing list per worker.
+
+A worker pops with ``LMOVE requests -> processing:<worker>`` (atomic, and marks the
+worker busy in the same script), and removes the entry only when the request's
+callback has run and its items and follow-up requests are in Redis (:meth:`ack`).
+A worker that dies leaves its processing list behind; :func:`requeue_dead` puts it
+back at the head of the queue, so no URL is lost (some may be fetched twice; the
+writer's upserts make that harmless).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy_redis.queue import Base
+
+from mentionspider.distributed import keys
+
+__all__ = ["ReliableQueue", "requeue_dead", "POP_SCRIPT"]
+
+#: KEYS: requests, processing:<worker>, state:<worker>. Pops the oldest request.
+POP_SCRIPT = """
+local data = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+if data then redis.call('SET', KEYS[3], 'busy') end
+return data
+"""
+
+#: KEYS: processing:<dead>, requests, workers, alive:<dead>, state:<dead>, claims:<dead>,
+#: checks, orphans, leases:<dead>; ARGV: the dead worker's id. Gives everything back,
+#: atomically: its requests, its unfinished checks, its host leases.
+REQUEUE_SCRIPT = """
+local moved = 0
+while redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'RIGHT') do moved = moved + 1 end
+for _, url in ipairs(redis.call('SMEMBERS', KEYS[6])) do
+  redis.call('SREM', KEYS[7], url)
+  redis.call('LPUSH', KEYS[8], url)
+end
+for _, lease in ipairs(redis.call('SMEMBERS', KEYS[9])) do
+  local at = string.find(lease, ' ', 1, true)
+  redis.call('ZREM', string.sub(lease, 1, at - 1), string.sub(lease, at + 1))
+end
+redis.call('DEL', KEYS[6], KEYS[4], KEYS[5], KEYS[9])
+redis.call('SREM', KEYS[3], ARGV[1])
+return moved
+"""
+
+
+class ReliableQueue(Base):
+    """scrapy-redis queue interface (push, pop, len, clear) plus :meth:`ack`.
+
+    Requests are pickled (scrapy-redis's default serializer): callbacks must be
+    spider methods and meta plain data.
+    """
+
+    def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None,
+                 worker: str = "") -> None:
+        super().__init__(server, spider, key, serializer)
+        self.worker = worker or "worker"
+        self.processing = keys.processing(self.worker)
+        self._pop = server.register_script(POP_SCRIPT)
+
+    def __len__(self) -> int:
+        return int(self.server.llen(self.key))
+
+    def push(self, request: Any) -> None:
+        self.server.lpush(self.key, self._encode_request(request))
+
+    def pop_raw(self) -> bytes | None:
+        data = self._pop(keys=[self.key, self.processing, keys.state(self.worker)])
+        return data if data else None
+
+    def decode(self, data: bytes) -> Any:
+        return self._decode_request(data)
+
+    def pop(self, timeout: int = 0) -> Any:
+        data = self.pop_raw()
+        return self._decode_request(data) if data else None
+
+    def ack(self, data: bytes) -> None:
+        self.server.lrem(self.processing, 1, data)
+
+    def clear(self) -> None:
+        self.server.delete(self.key)
+
+
+def requeue_dead(server: Any, worker: str) -> int:
+    """Give a dead worker's popped requests back to the queue (oldest served first) and
+    its unfinished link checks to the others. Returns how many requests went back."""
+    script = server.register_script(REQUEUE_SCRIPT)
+    return int(script(keys=[keys.processing(worker), keys.REQUESTS, keys.WORKERS,
+                            keys.alive(worker), keys.state(worker), keys.claims(worker),
+                            keys.CHECKED, keys.ORPHANS, keys.leases(worker)], args=[worker]))

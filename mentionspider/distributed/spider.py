@@ -1,0 +1,191 @@
+"""The sweep spider as a worker: the same spider, with its state shared in Redis.
+
+Only three things differ from a single-process sweep: the frontier and the
+link-check claims live in Redis (:mod:`.frontier`), every worker's ``start()``
+offers the seeds (the shared frontier admits each once), and the spider stays
+open while the cluster has work (:mod:`.cluster` decides when it is over). A
+heartbeat (every ``MENTIONSPIDER_REDIS_HEARTBEAT`` seconds) keeps the worker
+registered, says whether it is idle, hands it orphaned link checks and wakes the
+engine when other workers queued requests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
+
+from mentionspider.analysis.urls import site_of
+from mentionspider.distributed import keys
+from mentionspider.distributed.connection import RedisError, connect
+from mentionspider.distributed.frontier import CheckClaims, RedisFrontier, RedisLevels
+from mentionspider.frontier import Frontier
+from mentionspider.linkcheck.checker import LinkChecker
+from mentionspider.spiders.sweep import SweepSpider
+
+__all__ = ["WorkerSpider"]
+
+logger = logging.getLogger(__name__)
+
+#: KEYS: orphans, state:<worker>. Taking an orphaned check makes the worker busy.
+ORPHAN_SCRIPT = """
+local url = redis.call('RPOP', KEYS[1])
+if url then redis.call('SET', KEYS[2], 'busy') end
+return url
+"""
+
+#: KEYS: processing:<worker>, state:<worker>. Idle only with nothing popped.
+IDLE_SCRIPT = """
+if redis.call('LLEN', KEYS[1]) == 0 then redis.call('SET', KEYS[2], 'idle') return 1 end
+return 0
+"""
+
+
+class WorkerSpider(SweepSpider):
+    name = "sweep"
+    server: Any
+    worker: str
+    redis_lost: bool
+    closing: bool
+    _idle_script: Any
+    _take_orphan: Any
+    _beat: Any
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "WorkerSpider":
+        spider: WorkerSpider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore
+        settings = crawler.settings
+        # Politeness is the cluster's (HostLeaseMiddleware): no local delay on top, and
+        # local slots wide enough never to hold a request that holds a host lease.
+        wide = settings.getint("CONCURRENT_REQUESTS")
+        for name, value in (("DOWNLOAD_DELAY", 0), ("CONCURRENT_REQUESTS_PER_DOMAIN", wide),
+                            ("MENTIONSPIDER_LINKCHECK_DELAY", 0),
+                            ("MENTIONSPIDER_LINKCHECK_CONCURRENCY_PER_HOST", wide)):
+            settings.set(name, value, priority="cmdline")
+        spider.server = connect(settings.get("MENTIONSPIDER_REDIS_URL"))
+        spider.worker = settings.get("MENTIONSPIDER_WORKER_ID")
+        spider.levels = RedisLevels(spider.server)
+        spider.redis_lost = False
+        spider.closing = False
+        spider._idle_script = spider.server.register_script(IDLE_SCRIPT)
+        spider._take_orphan = spider.server.register_script(ORPHAN_SCRIPT)
+        crawler.signals.connect(spider._worker_opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider._worker_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._worker_closed, signal=signals.spider_closed)
+        return spider
+
+    def make_frontier(self) -> Frontier:
+        settings = self.crawler.settings
+        return RedisFrontier(
+            self.server, (site_of(url) for url in self.campaign.crawl.seeds),
+            max_pages_per_site=self.campaign.crawl.max_pages_per_site,
+            max_url_length=settings.getint("MENTIONSPIDER_TRAP_MAX_URL"),
+            max_repeats=settings.getint("MENTIONSPIDER_TRAP_REPEATS"))
+
+    async def start(self) -> AsyncIterator[Any]:
+        """The seeds (each admitted once, cluster-wide) and, in one worker only, search."""
+        searcher = bool(self.server.set(keys.key("searcher"), self.worker, nx=True))
+        async for request in super().start():
+            if searcher or getattr(request.callback, "__name__", "") == "parse_page":
+                yield request
+
+    # --- lifecycle ------------------------------------------------------------------------
+    def _worker_opened(self) -> None:
+        checker = LinkChecker.of(self.crawler)
+        checker.checked = CheckClaims(self.server, self.worker)  # type: ignore[assignment]
+        pipe = self.server.pipeline()
+        pipe.sadd(keys.WORKERS, self.worker)
+        pipe.set(keys.state(self.worker), "busy")
+        pipe.set(keys.alive(self.worker), "1", px=self._ttl_ms())
+        pipe.execute()
+        self._beat = task.LoopingCall(self._heartbeat)
+        self._beat.start(self.crawler.settings.getfloat("MENTIONSPIDER_REDIS_HEARTBEAT"))
+
+    def _ttl_ms(self) -> int:
+        return int(self.crawler.settings.getfloat("MENTIONSPIDER_REDIS_HEARTBEAT") * 1000 * 8)
+
+    def _scheduler(self) -> Any:
+        slot = getattr(self.crawler.engine, "_slot", None)
+        return getattr(slot, "scheduler", None)
+
+    def _idle_here(self) -> bool:
+        checker = LinkChecker.of(self.crawler)
+        waiting = bool(checker.retrying or checker.pacer.waiting() or checker.parked
+                       or checker.out or checker.in_flight)
+        return self.crawler.engine.spider_is_idle() and not waiting
+
+    def _heartbeat(self) -> None:
+        try:
+            self._beat_once()
+        except RedisError as exc:
+            if not self.redis_lost:
+                self.redis_lost = True
+                logger.error("lost Redis: %s", exc)
+                self._close("redis_lost")
+
+    def _beat_once(self) -> None:
+        scheduler = self._scheduler()
+        if scheduler is not None:
+            scheduler.ack_finished()
+        pipe = self.server.pipeline()
+        pipe.set(keys.alive(self.worker), "1", px=self._ttl_ms())
+        pipe.get(keys.DONE)
+        pipe.sismember(keys.WORKERS, self.worker)
+        _, done, registered = pipe.execute()
+        if not registered:  # taken for dead (paused too long): our work went back
+            logger.error("worker %s was taken for dead; stopping", self.worker)
+            self._close("taken_for_dead")
+            return
+        if done:
+            self._close("finished")
+            return
+        if isinstance(self.frontier, RedisFrontier):
+            self.frontier.refresh()
+        checker = LinkChecker.of(self.crawler)
+        for _ in range(self.crawler.settings.getint("CONCURRENT_REQUESTS")):
+            url = self._take_orphan(keys=[keys.ORPHANS, keys.state(self.worker)])
+            if url is None:
+                break  # a dead worker's unfinished check: checked here instead
+            checker.out += checker.check(url.decode())
+            checker._flush()
+        if self._idle_here():
+            if scheduler is not None and scheduler.has_pending_requests():
+                slot = getattr(self.crawler.engine, "_slot", None)
+                if slot is not None:
+                    slot.nextcall.schedule()  # others queued pages: go get them
+            else:
+                self._idle_script(
+                    keys=[keys.processing(self.worker), keys.state(self.worker)])
+
+    def _close(self, reason: str) -> None:
+        if not self.closing:
+            self.closing = True
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+
+    def _worker_idle(self) -> None:
+        if self.redis_lost:
+            return
+        raise DontCloseSpider  # the coordinator says when the crawl is over
+
+    def _worker_closed(self, reason: str) -> None:
+        if getattr(self, "_beat", None) is not None and self._beat.running:
+            self._beat.stop()
+        if self.redis_lost:
+            return
+        try:
+            stats = {k: v for k, v in self.crawler.stats.get_stats().items()
+                     if isinstance(v, int) and not isinstance(v, bool)}
+            pipe = self.server.pipeline()
+            for name, value in stats.items():
+                pipe.hincrby(keys.STATS, name, value)
+            if reason == "finished":
+                pipe.srem(keys.WORKERS, self.worker)
+                pipe.delete(keys.alive(self.worker), keys.state(self.worker))
+            pipe.execute()
+        except RedisError as exc:
+            logger.error("lost Redis at close: %s", exc)

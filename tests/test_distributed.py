@@ -1,0 +1,169 @@
+"""Distributed mode end to end: a real redis-server, real worker processes, the sample web.
+
+Two workers and the writer produce exactly the single-process store; a worker killed
+mid-run loses nothing; requests to one host stay ``delay`` apart across workers;
+no Redis at the start is one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mentionspider.virtualweb.server import VirtualWeb, proxy_env
+from mentionspider.virtualweb.testing import sample_web_dir
+from tests.conftest import ROOT, run_cli
+
+CAMPAIGN = sample_web_dir() / "campaign.toml"
+SERVER = "/usr/bin/redis-server"
+pytestmark = pytest.mark.skipif(not os.path.exists(SERVER), reason="redis-server not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of our own on a free loopback port, in a temporary directory."""
+    port, folder = free_port(), tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen([SERVER, "--port", str(port), "--bind", "127.0.0.1",
+                               "--dir", str(folder), "--save", "", "--appendonly", "no"],
+                              stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def findings(db: Path) -> list[tuple[tuple[str, str], ...]]:
+    """Every export row but the times (and the rank, which breaks ties by time)."""
+    result = run_cli(["export", "--db", str(db)])
+    assert result.returncode == 0, result.stderr
+    rows = csv.DictReader(io.StringIO(result.stdout))
+    skip = ("rank", "first_seen", "last_seen")
+    return sorted(tuple((k, v) for k, v in row.items() if k not in skip) for row in rows)
+
+
+def stored(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return sorted(conn.execute(sql).fetchall())
+
+
+PAGES = "SELECT url, status, title, depth, mention_count FROM pages"
+VERDICTS = "SELECT url, outcome, status, final_url FROM link_checks"
+
+
+@pytest.fixture(scope="module")
+def single(sample_web: VirtualWeb, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("single") / "acme.db"
+    result = run_cli(["sweep", str(CAMPAIGN), "--db", str(db), "-q"], proxy=sample_web.url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db
+
+
+def test_two_workers_write_the_single_process_store(sample_web: VirtualWeb, single: Path,
+                                                    redis_url: str, tmp_path: Path) -> None:
+    db = tmp_path / "acme.db"
+    result = run_cli(["sweep", str(CAMPAIGN), "--db", str(db), "-q", "--redis", redis_url,
+                      "--workers", "2"], proxy=sample_web.url, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "finished" in result.stdout.splitlines()[0]
+    assert findings(db) == findings(single)  # same opportunities, ids, scores, evidence
+    assert stored(db, PAGES) == stored(single, PAGES)
+    assert stored(db, VERDICTS) == stored(single, VERDICTS)
+    with sqlite3.connect(db) as conn:
+        [(stats,)] = conn.execute("SELECT stats FROM runs").fetchall()
+    assert '"mentionspider/distributed/workers": 2' in stats
+
+
+def test_no_redis_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    result = run_cli(["sweep", str(CAMPAIGN), "--db", str(tmp_path / "a.db"), "--redis", url])
+    assert result.returncode == 2
+    assert result.stderr == (f"Error: --redis: cannot reach Redis at {url}: Error 111 "
+                             f"connecting to 127.0.0.1:{port}. Connection refused.\n")
+    assert not (tmp_path / "a.db").exists()  # nothing started
+    worker = run_cli(["worker", "--redis", url])
+    assert (worker.returncode, worker.stderr) == (2, result.stderr)
+
+
+POLITE = """name = "polite"
+[brand]
+names = ["Acme Widgets", "AcmeWidgets"]
+domains = ["acmewidgets.com"]
+[crawl]
+seeds = ["http://widgetblog.example/", "https://gadgetnews.example/"]
+max_depth = 2
+delay = 0.4
+concurrency_per_site = 1
+check_links = false
+"""
+
+
+def test_a_killed_worker_loses_nothing_and_hosts_stay_delay_apart(
+        sample_web: VirtualWeb, single: Path, redis_url: str, tmp_path: Path) -> None:
+    import redis
+
+    campaign = tmp_path / "polite.toml"
+    campaign.write_text(POLITE, encoding="utf-8")
+    alone = tmp_path / "alone.db"
+    result = run_cli(["sweep", str(campaign), "--db", str(alone), "-q"], proxy=sample_web.url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    sample_web.clear_log()
+    db = tmp_path / "polite.db"
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    coordinator = subprocess.Popen(
+        [sys.executable, "-m", "mentionspider.cli", "sweep", str(campaign), "--db", str(db),
+         "-q", "--redis", redis_url, "--workers", "2"], cwd=ROOT,
+        env={**env, **proxy_env(sample_web.url)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    client = redis.Redis.from_url(redis_url)
+    killed = ""
+    deadline = time.monotonic() + 60
+    while not killed and time.monotonic() < deadline and coordinator.poll() is None:
+        for member in client.smembers("mentionspider:workers"):
+            worker = member.decode()
+            if client.llen(f"mentionspider:processing:{worker}") and client.hlen(
+                    "mentionspider:frontier:pages"):
+                os.kill(int(worker.rsplit("-", 1)[1]), signal.SIGKILL)  # mid-request
+                killed = worker
+                break
+        time.sleep(0.02)
+    out, err = coordinator.communicate(timeout=240)
+    assert coordinator.returncode == 0, err[-3000:]
+    assert killed, "no worker was caught with a request in hand"
+    assert f"worker {killed} exited with -9" in err
+    assert stored(db, PAGES) == stored(alone, PAGES)  # nothing lost
+    assert findings(db) == findings(alone)
+    by_host: dict[str, list[float]] = {}
+    for entry in sample_web.requests:
+        if entry.method != "CONNECT":  # a tunnel per worker is not a request
+            by_host.setdefault(entry.host, []).append(entry.time)
+    assert set(by_host) >= {"widgetblog.example", "gadgetnews.example"}
+    for host, times in by_host.items():
+        times.sort()
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        assert all(gap >= 0.4 for gap in gaps), (host, gaps)
