@@ -186,6 +186,7 @@ def main() -> None:
     parser.add_argument("--static-sites", type=int, default=60)
     parser.add_argument("--pages", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--skip-rendering", action="store_true", help="only part 2")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -196,12 +197,14 @@ def main() -> None:
         mixed_spa = spa[: max(1, args.spa_sites // 2)]
         with VirtualWebProcess(web) as served:
             proxy = served.url
-            print(f"1. rendering: {len(spa)} single-page-app sites x {args.pages} pages, "
-                  "render_js = always, 4 pages at once")
-            print(f"{'contexts':<24}{'pages':>6}{'rendered':>9}{'fell back':>10}{'pages/s':>9}"
-                  f"{'contexts':>9}{'peak MB':>9}  peak MB per quarter of the run")
-            for label, per_context in (("recycled every 50 pages", "50"),
-                                       ("never recycled", "100000")):
+            runs = () if args.skip_rendering else (("recycled every 50 pages", "50"),
+                                                   ("never recycled", "100000"))
+            if runs:
+                print(f"1. rendering: {len(spa)} single-page-app sites x {args.pages} pages, "
+                      "render_js = always, 4 pages at once")
+                print(f"{'contexts':<24}{'pages':>6}{'rendered':>9}{'fell back':>10}"
+                      f"{'pages/s':>9}{'contexts':>9}{'peak MB':>9}  peak MB per quarter")
+            for label, per_context in runs:
                 r = sweep(work, proxy, campaign(work / "always.toml", spa, "always", args.pages),
                           f"always-{per_context}", "-s",
                           f"MENTIONSPIDER_RENDER_CONTEXT_PAGES={per_context}", sample=True)

@@ -100,6 +100,9 @@ def test_a_failed_render_falls_back_to_the_raw_page_or_a_raw_fetch() -> None:
     response = _raw("https://blog.example/a", SHELL)
     request = _renderer().after_raw(response, parse_page(SHELL, response.url))
     assert request is not None
+    request.meta["depth"] = 2  # Scrapy's depth middleware: one more than the raw page's
+    middleware.process_request(request)
+    assert request.meta["depth"] == 1  # the page's own
     fallback = middleware.process_exception(request, TimeoutError("Timeout 5000ms exceeded."))
     assert isinstance(fallback, HtmlResponse)
     assert (fallback.url, fallback.body, fallback.status) == (response.url, SHELL, 200)

@@ -90,7 +90,7 @@ def _sweep(web: VirtualWeb, tmp: Path, mode: str, seeds: list[str],
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     pages = {row["url"]: dict(row) for row in conn.execute(
-        "SELECT url, render, render_reason, render_error, mention_count FROM pages")}
+        "SELECT url, depth, render, render_reason, render_error, mention_count FROM pages")}
     opportunities = sorted((r["kind"], r["page_url"], r["target_url"] or "") for r in
                            conn.execute("SELECT * FROM opportunities WHERE active = 1"))
     stats = json.loads(conn.execute("SELECT stats FROM runs").fetchone()[0])
@@ -132,13 +132,13 @@ def test_auto_renders_the_shell_not_the_static_page_and_falls_back_on_timeout(
     assert run["opportunities"] == FOUND
     assert run["pages"] == {
         "https://spa.example/": {
-            "url": "https://spa.example/", "render": "rendered",
+            "url": "https://spa.example/", "depth": 0, "render": "rendered",
             "render_reason": "empty mount node #root", "render_error": "", "mention_count": 1},
         "https://spa.example/about": {
-            "url": "https://spa.example/about", "render": "raw", "render_reason": "",
+            "url": "https://spa.example/about", "depth": 1, "render": "raw", "render_reason": "",
             "render_error": "", "mention_count": 0},
         "https://slowspa.example/": {
-            "url": "https://slowspa.example/", "render": "fallback",
+            "url": "https://slowspa.example/", "depth": 0, "render": "fallback",
             "render_reason": "empty mount node #app", "render_error": "timeout",
             "mention_count": 0},
     }

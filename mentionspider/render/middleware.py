@@ -20,7 +20,8 @@ from typing import Any
 
 from scrapy.http import HtmlResponse, Request, Response
 
-from mentionspider.render.requests import FAILED_META, PLAYWRIGHT_KEYS, RAW_META, REASON_META
+from mentionspider.render.requests import (DEPTH_META, FAILED_META, PLAYWRIGHT_KEYS, RAW_META,
+                                           REASON_META)
 
 __all__ = ["RenderFallbackMiddleware", "failure_kind"]
 
@@ -47,6 +48,13 @@ class RenderFallbackMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Any) -> "RenderFallbackMiddleware":
         return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        """A render request made from its raw page carries the page's own depth: Scrapy's
+        depth middleware counted it one level deeper (it was yielded from the raw page),
+        and the links of the rendered page must not be either."""
+        if DEPTH_META in request.meta:
+            request.meta["depth"] = request.meta[DEPTH_META]
 
     def process_response(self, request: Request, response: Response) -> Response:
         meta = request.meta
