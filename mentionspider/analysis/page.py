@@ -26,10 +26,10 @@ from mentionspider.analysis.urls import (canonical_url, carried_hosts, host_in_d
 __all__ = ["FoundMention", "OutLink", "PageAnalysis", "PageAnalyser", "NOFOLLOW_RELS"]
 
 _AFTER_ORIGIN = frozenset(("", "/", "?", "#"))
-# A URL that may be a contact page (checked by contact_page_rank), and an "at" in brackets.
-_CONTACT_HINT = re.compile(r"contact|kontakt|about|impressum|imprint|write|guest|advertis|"
-                           r"contribut|over-ons|ber-uns|propos|team|colofon|mentions|"
-                           r"quienes|chi-siamo|contat|submit", re.I)
+# Words in a URL that may be a contact page (checked by contact_page_rank); "at" in brackets.
+_CONTACT_HINTS = ("contact", "kontakt", "about", "impressum", "imprint", "write", "guest",
+                  "advertis", "contribut", "over-ons", "ber-uns", "propos", "team", "colofon",
+                  "mentions", "quienes", "chi-siamo", "contat", "submit")
 _OBFUSCATED_AT = re.compile(r"[\[({<]\s*at\s*[\])}>]|&#0*64;", re.I)
 #: rel tokens that stop a link from passing authority.
 NOFOLLOW_RELS = frozenset({"nofollow", "sponsored", "ugc"})
@@ -68,7 +68,6 @@ class PageAnalysis:
     keywords: list[str] = field(default_factory=list)  # niche keywords found on the page
     emails: list[str] = field(default_factory=list)  # addresses in the visible text
     contact_links: list[tuple[str, int]] = field(default_factory=list)  # (url, rank), same site
-    word_count: int = 0  # words of main content
 
     @property
     def linked(self) -> bool:
@@ -106,6 +105,7 @@ class PageAnalyser:
         self.keywords = tuple(keywords)
         self._hosts: dict[str, tuple[bool, str | None, str]] = {}
         self._lower_keywords = tuple((k, k.lower()) for k in self.keywords if k.strip())
+        self._targets: dict[str, str] = {}  # this page's outbound hrefs -> canonical URLs
 
     def analyse(self, page: ParsedPage) -> PageAnalysis:
         result = PageAnalysis(title=page.title, lang=page.lang)
@@ -116,7 +116,8 @@ class PageAnalyser:
         text = "\x00".join([block.text for block in blocks])
         starts = list(accumulate([len(block.text) + 1 for block in blocks[:-1]], initial=0))
         if result.outlinks:
-            result.outlinks = _with_snippets(result.outlinks, blocks)
+            result.outlinks = _with_snippets(result.outlinks, blocks, self._targets)
+        self._targets = {}
         result.mentions = self._mentions(text, starts, blocks, self.brand, self.brand_domains)
         if self.brand.has_cue_names and result.mentions:
             result.mentions = self._apply_cues(result)
@@ -125,9 +126,8 @@ class PageAnalyser:
                                                         self.competitor_domains)
         if "@" in text or _OBFUSCATED_AT.search(text):
             result.emails = self.site_emails(find_emails(text))
-        main = " ".join([b.text for b in blocks if b.placement == "main"]) or text
-        result.word_count = main.count(" ") + 1 if main else 0
         if self._lower_keywords or result.lang is None:
+            main = " ".join([b.text for b in blocks if b.placement == "main"]) or text
             if self._lower_keywords:
                 lower = main.lower()
                 result.keywords = [k for k, key in self._lower_keywords
@@ -190,12 +190,13 @@ class PageAnalyser:
                 if url not in seen_in:
                     seen_in.add(url)
                     result.internal_links.append(url)
-                    if _CONTACT_HINT.search(url) or anchor.text.lower() in CONTACT_WORDS:
+                    if _may_be_contact(url, anchor.text):
                         rank = contact_page_rank(url, anchor.text)
                         if rank is not None:
                             result.contact_links.append((url, rank))
             else:
                 target = canonical_url(url)  # no tracking parameters, sorted query
+                self._targets[url] = target
                 if target not in seen_out:
                     seen_out.add(target)
                     result.outlinks.append(OutLink(target, anchor.text, rel, anchor.placement))
@@ -223,14 +224,21 @@ class PageAnalyser:
         return result.mentions if has_cue else [m for m in result.mentions if m not in cue_only]
 
 
-def _with_snippets(outlinks: list[OutLink], blocks: list[TextBlock]) -> list[OutLink]:
-    """Each outbound link with the sentence around its first visible occurrence."""
-    wanted = {link.url for link in outlinks}
+def _may_be_contact(url: str, text: str) -> bool:
+    """A cheap first test before :func:`contact_page_rank`."""
+    low = url.lower()
+    return any(word in low for word in _CONTACT_HINTS) or text.lower() in CONTACT_WORDS
+
+
+def _with_snippets(outlinks: list[OutLink], blocks: list[TextBlock],
+                   targets: dict[str, str]) -> list[OutLink]:
+    """Each outbound link with the sentence around its first visible occurrence
+    (``targets``: each outbound href of the page and its canonical URL)."""
     found: dict[str, str] = {}
     for block in blocks:
         for span in block.links:
-            url = canonical_url(span.url)
-            if url in wanted and url not in found:
+            url = targets.get(span.url)
+            if url is not None and url not in found:
                 found[url] = snippet(block.text, span.start, span.end)
     return [replace(link, snippet=found[link.url]) if link.url in found else link
             for link in outlinks]

@@ -120,6 +120,11 @@ def canonical_url(url: str) -> str:
     and non-ASCII characters normalised by w3lib. Path and trailing slash are kept as
     they are: what a server answers for them is its own business (see :func:`url_key`)."""
     url = url.strip()
+    plain = _PLAIN_AUTHORITY.match(url)
+    if (plain and "?" not in url and "%" not in url and "#" not in url and url.isascii()
+            and url[plain.end(1):plain.end(1) + 1] != ":" and url[:plain.end(1)].islower()
+            and not plain.group(1).endswith(".")):
+        return url if len(url) > plain.end(1) else url + "/"  # nothing to change: fast path
     try:
         parts = urlsplit(url)
         port = parts.port
