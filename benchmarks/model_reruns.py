@@ -80,6 +80,7 @@ class Row:
     note: str | None = None
     first_seen: str | None = None  # learned from the store when first seen
     state_changed_at: str | None = None
+    person: bool = False  # the state was set by a person (only a recrawl's won beats it)
 
 
 class Mismatch(AssertionError):
@@ -185,11 +186,21 @@ def compare(model: Model, db: Path, *, exact_active: bool, learn: bool, step: st
     """Check the store against the model; returns how many rows were compared."""
     stored = read_store(db) if db.exists() else {}
     problems = []
+    on_web = {f"http://{site}{path}" for site, path in model.web}
     for key, row in model.rows.items():
         found = stored.get(key)
         if found is None:
             problems.append(f"lost {key}")
             continue
+        verified = found.get("state_source") == "recrawl"
+        if found["state"] != row.state and verified and (
+                found["state"] == "won" or (found["state"] in ("lost", "resolved")
+                                            and not row.person)):
+            # what a recrawl verified (README, "History and verification"): the page now
+            # links the brand (won, over any state), a won link is gone (lost), a dead
+            # link was removed (resolved, never over a person's state)
+            row.state, row.person = found["state"], False
+            row.state_changed_at = found["state_changed_at"]
         for column in ("state", "note", "first_run"):
             if found[column] != getattr(row, column):
                 problems.append(f"{key}: {column} {found[column]!r} != {getattr(row, column)!r}")
@@ -199,16 +210,21 @@ def compare(model: Model, db: Path, *, exact_active: bool, learn: bool, step: st
             elif found[column] != getattr(row, column):
                 problems.append(f"{key}: {column} changed {getattr(row, column)!r} -> "
                                 f"{found[column]!r}")
-        if exact_active and bool(found["active"]) != row.active:
+        shown_anyway = verified and found["state"] in ("won", "lost")  # kept and shown
+        if key[1] not in on_web and not found["active"]:
+            row.active = False  # a page gone from the web may be retired when recrawled
+        if (exact_active and not shown_anyway
+                and bool(found["active"]) != row.active):
             problems.append(f"{key}: active {found['active']} != {row.active}")
-        if learn:
+        if learn or shown_anyway:
             row.active = bool(found["active"])
     possible = model.possible()
     for key, found in stored.items():
         if key in model.rows:
             continue
-        if learn and key in possible and found["state"] == "new" and found["note"] is None:
+        if learn and key in possible and found["note"] is None:
             model.rows[key] = Row(first_run=found["first_run"], active=bool(found["active"]),
+                                  state=found["state"],
                                   first_seen=found["first_seen"],
                                   state_changed_at=found["state_changed_at"])
         else:
@@ -283,6 +299,7 @@ def run_model(seed: int, steps: int, workdir: Path, *, log: Any = None,
             row = model.rows[key]
             opportunity = read_store(db)[key]["id"]
             row.state, row.note = rng.choice(STATES), f"note {seed}-{number}"
+            row.person = True
             set_state(db, opportunity, row.state, row.note)
             row.state_changed_at = None  # learned again from the store
             tally.states += 1

@@ -306,8 +306,12 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
         """Name the seeds that gave no page (stat ``mentionspider/seeds/failed``: url -> why)."""
         seed = meta.get("mentionspider_seed")
         if seed:
-            failed = self.crawler.stats.get_value("mentionspider/seeds/failed") or {}
-            self.crawler.stats.set_value("mentionspider/seeds/failed", {**failed, seed: reason})
+            failed = {**(self.crawler.stats.get_value("mentionspider/seeds/failed") or {}),
+                      seed: reason}
+            order = {url: i for i, url in enumerate(self.campaign.crawl.seeds)}
+            # in the campaign's order, not the order the answers happened to come in
+            self.crawler.stats.set_value("mentionspider/seeds/failed", dict(sorted(
+                failed.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))))
 
 
 #: Page failures that mean the page is gone (not a passing outage).
