@@ -720,20 +720,26 @@ class Store:
         self._save_contacts(item, emails, now)
         if not self.db.table("pages").count_where("campaign = ? AND url = ?", key):
             page["first_seen"] = now
-        self.db.table("pages").upsert(page, pk=("campaign", "url"))
+        # Plain statements, not sqlite-utils' upsert/insert_all: those read the table's
+        # schema on every call, which cost three times the rest of a page's save (#15).
+        columns = list(page)
+        self.db.conn.execute(
+            f"INSERT INTO pages ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)}) ON CONFLICT (campaign, url) "
+            f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns[2:])}", page)
         self.db.execute("DELETE FROM mentions WHERE campaign = ? AND page_url = ?", key)
         mentions = [(m, 0) for m in a.mentions] + [(m, 1) for m in a.competitor_mentions]
-        self.db.table("mentions").insert_all(
-            ({"campaign": item.campaign, "page_url": item.url, "seq": seq, "name": m.name,
-              "matched": m.matched, "placement": m.placement, "snippet": m.snippet,
-              "in_link": int(m.in_link), "competitor": competitor}
-             for seq, (m, competitor) in enumerate(mentions)), pk=("campaign", "page_url", "seq"))
+        self.db.conn.executemany(
+            "INSERT INTO mentions (campaign, page_url, seq, name, matched, placement, snippet, "
+            "in_link, competitor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(item.campaign, item.url, seq, m.name, m.matched, m.placement, m.snippet,
+              int(m.in_link), competitor) for seq, (m, competitor) in enumerate(mentions)])
         self.db.execute("DELETE FROM links WHERE campaign = ? AND page_url = ?", key)
-        self.db.table("links").insert_all(
-            ({"campaign": item.campaign, "page_url": item.url, "target_url": link.url,
-              "anchor_text": link.anchor_text, "rel": link.rel, "placement": link.placement,
-              "snippet": link.snippet, "last_run": run_id} for link in a.outlinks),
-            pk=("campaign", "page_url", "target_url"), replace=True)
+        self.db.conn.executemany(
+            "INSERT OR REPLACE INTO links (campaign, page_url, target_url, anchor_text, rel, "
+            "placement, snippet, last_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(item.campaign, item.url, link.url, link.anchor_text, link.rel, link.placement,
+              link.snippet, run_id) for link in a.outlinks])
         new = self.upsert_opportunities(run_id, [item.opportunity] if item.opportunity else [],
                                         now=now)
         self._verify_page(run_id, item, newly_linked=a.linked and not (before and before[0]))
