@@ -57,9 +57,13 @@ def test_checks_are_polite_capped_and_reused_on_rerun(tmp_path: Path) -> None:
         gets = sorted(e.url for e in checks if e.method == "GET")
         assert [u for u in gets if "/mentionspider-probe-" not in u] == TARGETS
         assert sum("/mentionspider-probe-" in u for u in gets) == 1
-        # one at a time on this host, 0.4 s apart (the campaign's [linkcheck] delay)
+        # one at a time on this host, 0.4 s apart (the campaign's [linkcheck] delay). The
+        # times are when the virtual web read each request, so one gap may shrink by what a
+        # loaded machine adds to the one before it in transit; the spacing as a whole may not.
         times = sorted(e.time for e in checks)
-        assert all(b - a >= 0.35 for a, b in zip(times, times[1:])), times
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        assert min(gaps) >= 0.25, gaps
+        assert times[-1] - times[0] >= 0.4 * len(gaps) - 0.15, gaps
         agents = {e.user_agent for e in checks}
         assert len(agents) == 1 and agents.pop().endswith("(+https://acme.example/crawler)")
 
