@@ -241,9 +241,12 @@ class _Section:
             raise self.fail(key, f"expected {_type_name(kind())}, got {_show(value)}")
         return value
 
-    def number(self, key: str, kind: type, default: Any) -> Any:
+    def number(self, key: str, kind: type, default: Any, *,
+               limits: tuple[float, float] | None = None) -> Any:
+        """``key`` as a finite number within ``limits`` (default: this file's
+        :data:`LIMITS` for the full key)."""
         value = self.get(key, kind, default)
-        low, high = LIMITS[self.prefix + key]
+        low, high = limits or LIMITS[self.prefix + key]
         if isinstance(value, float) and not math.isfinite(value):
             raise self.fail(key, f"must be a finite number, got {value!r}")
         if value < low:

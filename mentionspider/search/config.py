@@ -32,7 +32,6 @@ Problems are :class:`~mentionspider.campaign.CampaignError` lines (file, key, pr
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -105,18 +104,6 @@ class SearchConfig:
                 "crawl_depth": self.crawl_depth, "exclude_domains": list(self.exclude_domains)}
 
 
-def _number(section: _Section, key: str, kind: type, default: Any) -> Any:
-    value = section.get(key, kind, default)
-    low, high = LIMITS[key]
-    if isinstance(value, float) and not math.isfinite(value):
-        raise section.fail(key, f"must be a finite number, got {value!r}")
-    if value < low:
-        raise section.fail(key, f"must be at least {low:g}, got {value!r}")
-    if value > high:
-        raise section.fail(key, f"must be at most {high:g}, got {value!r}")
-    return value
-
-
 def _api_url_problem(value: str) -> str | None:
     """Like a seed URL, but a self-hosted API may be on a private or loopback address."""
     return url_problem(value, private_ok=True)
@@ -149,7 +136,8 @@ def _provider(path: Path, where: str, table: Any, names: set[str]) -> ProviderCo
     names.add(name)
     rate = None
     if "requests_per_second" in table:
-        rate = _number(section, "requests_per_second", float, None)
+        rate = section.number("requests_per_second", float, None,
+                              limits=LIMITS["requests_per_second"])
     if kind == "searxng":
         url = section.get("url", str, required=True)
         if problem := _api_url_problem(url):
@@ -215,8 +203,11 @@ def parse_search(table: Any, path: Path, values: Mapping[str, tuple[str, ...]]) 
         footprints = ("mentions",)
     return SearchConfig(
         providers=providers, footprints=tuple(dict.fromkeys(footprints)), queries=queries,
-        max_results_per_query=_number(section, "max_results_per_query", int, 50),
-        crawl_depth=_number(section, "crawl_depth", int, 0),
-        cache_ttl_hours=_number(section, "cache_ttl_hours", float, 168.0),
+        max_results_per_query=section.number(
+            "max_results_per_query", int, 50, limits=LIMITS["max_results_per_query"]),
+        crawl_depth=section.number(
+            "crawl_depth", int, 0, limits=LIMITS["crawl_depth"]),
+        cache_ttl_hours=section.number(
+            "cache_ttl_hours", float, 168.0, limits=LIMITS["cache_ttl_hours"]),
         exclude_domains=tuple(v.lower().rstrip(".") for v in section.strings(
             "exclude_domains", check=_domain_problem)))
