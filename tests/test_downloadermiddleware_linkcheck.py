@@ -85,7 +85,8 @@ def test_checks_get_their_own_slot_per_host_without_a_delay_of_its_own() -> None
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1/", "http://localhost:8080/admin", "http://[::1]/", "http://10.1.2.3/x",
     "http://172.16.0.1/", "http://192.168.1.1/router", "http://169.254.169.254/latest/meta-data/",
-    "http://[fd00::1]/", "http://[fe80::1]/"])
+    "http://[fd00::1]/", "http://[fe80::1]/", "http://2130706433/", "http://0x7f.1/",
+    "http://0177.0.0.1/", "http://127.1/", "http://[::ffff:127.0.0.1]/"])
 def test_no_request_of_any_kind_to_a_private_address(url: str) -> None:
     crawler = crawler_with()
     mw = PrivateAddressMiddleware.from_crawler(crawler)

@@ -113,7 +113,8 @@ def test_a_check_dropped_by_another_component_gets_a_verdict_and_frees_its_place
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1/", "http://localhost:8080/admin", "http://[::1]/", "http://10.1.2.3/x",
     "http://172.16.0.1/", "http://192.168.1.1/router", "http://169.254.169.254/latest/meta-data/",
-    "http://[fd00::1]/", "http://[fe80::1]/"])
+    "http://[fd00::1]/", "http://[fe80::1]/", "http://2130706433/", "http://0x7f.1/",
+    "http://0177.0.0.1/", "http://127.1/", "http://[::ffff:127.0.0.1]/"])
 def test_private_addresses_are_skipped_without_a_request(url: str) -> None:
     checker, _ = build()
     (item,) = checker.check(url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from functools import lru_cache
 from typing import Final
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -279,6 +280,17 @@ def _host_reason(host: str, private_ok: bool) -> str | None:
         try:
             address = ipaddress.IPv4Address(host)
         except ValueError:
-            return "bad_host"
+            return _odd_ipv4_reason(host, private_ok)
         return None if address.is_global or private_ok else "private_address"
     return None
+
+
+def _odd_ipv4_reason(host: str, private_ok: bool) -> str:
+    """A host such as ``2130706433``, ``0x7f.1``, ``0177.0.0.1`` or ``127.1``: not a valid
+    name, so never fetched as a link, but the system resolver reads it as an IPv4 address
+    (``inet_aton``), so it is refused as private when it means one."""
+    try:
+        address = ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return "bad_host"
+    return "bad_host" if address.is_global or private_ok else "private_address"
