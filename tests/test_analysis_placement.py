@@ -368,3 +368,49 @@ def test_a_posts_user_panel_or_author_box_is_not_main(panel: str) -> None:
 @pytest.mark.parametrize("value", ["username", "user-avatar", "authority", "users"])
 def test_user_words_alone_are_not_user_panels(value: str) -> None:
     assert class_signal(value) is None
+
+
+def test_linked_titles_of_a_run_of_cards_are_main_and_a_menu_is_not() -> None:
+    # a blog index inside <main>: each card is a linked title with its own summary
+    cards = "".join(f"<div class='card'><h3><a href='/post/{n}'>Acme trowel story {n}</a></h3>"
+                    f"<p>Short summary of the trowel story number {n}.</p></div>"
+                    for n in range(4))
+    menu = "".join(f"<li><a href='/c/{n}'>Category {n}</a></li>" for n in range(4))
+    html = (f"<body><main><h1>Acme blog</h1>{ARTICLE}<div class='grid'>{cards}</div>"
+            f"<ul>{menu}</ul>{ARTICLE}</main></body>")
+    result = placements(html)
+    assert {result[f"Acme trowel story {n}"] for n in range(4)} == {"main"}
+    assert {result[f"Category {n}"] for n in range(4)} == {"sidebar"}
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
+    assert rules["Acme trowel story 0"] == (
+        "title of an item with its own text (a card, a teaser, a product)")
+
+
+def test_one_linked_line_between_paragraphs_is_not_a_card() -> None:
+    # "Read more: ..." promos set as paragraphs of the article share its parent
+    promos = "".join(f"{ARTICLE}<p><a href='/r/{n}'>READ MORE: Acme recalls trowel {n}</a></p>"
+                     for n in range(3))
+    result = placements(f"<body><article>{promos}</article></body>")
+    assert {result[f"READ MORE: Acme recalls trowel {n}"] for n in range(3)} == {"sidebar"}
+
+
+@pytest.mark.parametrize("label", ["Add to cart", "Sign in", "Click to expand...", "Share",
+                                   "Read more »", "Ajouter au panier"])
+def test_the_label_of_a_control_inside_main_is_not_main(label: str) -> None:
+    html = f"<body><main>{ARTICLE}<div><span>{label}</span></div>{ARTICLE}</main></body>"
+    assert placements(html)[label] == "sidebar"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
+    assert rules[label] == "label of a control (a button, a call to action)"
+
+
+def test_a_heading_that_names_furniture_takes_what_follows_it_out_of_main() -> None:
+    related = "".join(f"<li>Acme shovel review {n}</li>" for n in range(3))
+    html = (f"<body><article><h1>Acme trowel</h1>{ARTICLE}<div class='box'><h3>Related posts"
+            f"</h3><ul>{related}</ul></div><h2>Verdict</h2>{ARTICLE.replace('Acme', 'Acme Co')}"
+            "</article></body>")
+    result = placements(html)
+    assert result["Related posts"] == "sidebar"
+    assert {result[f"Acme shovel review {n}"] for n in range(3)} == {"sidebar"}
+    assert result["Verdict"] == "main"
+    assert {b.placement for b in parse_page(html, "https://site.example/p").blocks
+            if "Acme Co" in b.text} == {"main"}

@@ -19,13 +19,15 @@ from urllib.parse import urljoin, urlsplit
 
 from ._html import as_cp1252, to_utf8
 from .model import Anchor, LinkSpan, ParsedPage, TextBlock
-from .placement import (IN_MAIN_REGION, LINK_DENSE_MAIN, MAIN_REGION_TEXT, MARKUP, NO_MAIN, Region,
-                        block_placement, find_main, resolve_regions)
+from .placement import (CONTROL, FURNITURE_HEADING, IN_MAIN_REGION, LINK_DENSE_MAIN,
+                        MAIN_REGION_TEXT, MARKUP, NO_MAIN, Region, block_placement, control_label,
+                        find_main, furniture_heading, resolve_regions)
 from .stream import BLOCK, CLOSE, NOT_URL_SCHEMES, OPEN, Meta, PageEvents, StreamedLink, stream
 from .text import normalize_text
 
 __all__ = ["parse_page", "explain_placement", "PlacedBlock"]
 
+_HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MARKS: Final = re.compile(f"([{OPEN}{CLOSE}])")
 _URL_WHITESPACE: Final = re.compile(r"[\t\n\r]")
 _LANG: Final = re.compile(r"[A-Za-z]{1,8}")
@@ -34,6 +36,9 @@ _MARKED_MAIN: Final = 300
 #: Running text outside the comments under which a page whose comments hold most of its
 #: text is a thread (forum, Q&A) rather than an article with a lively discussion.
 _THREAD_OPENING: Final = 1500
+#: Linked titles of items in a row that make a list of cards, and the most blocks between two.
+_CARD_RUN: Final = 3
+_CARD_GAP: Final = 8
 # Rules whose explanation names the element that made the region.
 _WITH_SIGNAL: Final = frozenset({MARKUP, IN_MAIN_REGION, LINK_DENSE_MAIN, MAIN_REGION_TEXT})
 
@@ -275,15 +280,22 @@ def _place(page: ParsedPage, events: PageEvents,
     if main is not None:
         main.thread = thread
         resolve_regions(regions, page_chars, main.zone, thread, main.spans[0])
+    cards = _card_titles(blocks) if main is not None else ()
+    under = _under_furniture_headings(blocks, events.elements) if main is not None else ()
     by_seg: dict[int, str] = {}
     out = page.blocks
-    for text, links, linked, meta, seg in blocks:
+    for index, (text, links, linked, meta, seg) in enumerate(blocks):
         placement = meta[0].placement
         rule = MARKUP
         if placement is None or placement == "main":
             if main is not None:
                 placement, rule = block_placement(meta[0], meta[1], len(text), linked,
-                                                  meta[2], main)
+                                                  meta[2], main, index in cards)
+                if placement == "main":
+                    if index in under:
+                        placement, rule = "sidebar", FURNITURE_HEADING
+                    elif len(text) <= 40 and control_label(text):
+                        placement, rule = "sidebar", CONTROL
             else:
                 placement, rule = "main", NO_MAIN
         if why is not None:
@@ -306,6 +318,78 @@ def _place(page: ParsedPage, events: PageEvents,
         if key not in seen:
             seen.add(key)
             page.anchors.append(Anchor(target, text, _rel_tokens(link.rel), placement))
+
+
+def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]) -> set[int]:
+    """Indexes of the blocks that are the linked titles of a run of items with text of
+    their own.
+
+    A teaser card, a product tile or a search result is a link (its title)
+    next to a line that is not a link (a summary, a price, a date, a rating),
+    both inside the item's element: the block before or after it shares its
+    parent or grandparent and is mostly plain text. Such titles count when at
+    least :data:`_CARD_RUN` of them, of the same element but each in its own
+    item (not one parent), follow each other with at most :data:`_CARD_GAP`
+    blocks between them (a list, a grid): a menu or a list of related links is
+    links only, a lone "Read more: ..." promo is one item, and links set as
+    paragraphs between an article's paragraphs share their parent.
+    """
+    titles: list[int] = []
+    last = len(blocks) - 1
+    for index, (text, _links, linked, meta, _seg) in enumerate(blocks):
+        if not linked or 2 * linked < len(text):
+            continue
+        near = (meta[3], meta[4])
+        for other in (index - 1, index + 1):
+            if 0 <= other <= last:
+                o_text, _o_links, o_linked, o_meta, _o_seg = blocks[other]
+                if 2 * o_linked < len(o_text) and (o_meta[3] in near or o_meta[4] in near):
+                    titles.append(index)
+                    break
+    found: set[int] = set()
+    run: list[int] = []
+    for index in titles:
+        meta, previous = blocks[index][3], blocks[run[-1]][3] if run else None
+        if previous is not None and (index - run[-1] > _CARD_GAP or meta[2] != previous[2]
+                                     or meta[3] == previous[3]):
+            if len(run) >= _CARD_RUN:
+                found.update(run)
+            run = []
+        run.append(index)
+    if len(run) >= _CARD_RUN:
+        found.update(run)
+    return found
+
+
+def _under_furniture_headings(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
+                              elements: dict[int, tuple[int, int]]) -> set[int]:
+    """Indexes of the headings that name page furniture ("Related posts", "You may
+    also like", "Discussion about this post") and of the blocks after each, up to
+    the next heading or the end of the element that holds the heading and the
+    block after it."""
+    found: set[int] = set()
+    last = len(blocks) - 1
+    index = 0
+    while index <= last:
+        text, _links, _linked, meta, _seg = blocks[index]
+        if meta[2] not in _HEADINGS or not furniture_heading(text):
+            index += 1
+            continue
+        found.add(index)
+        if index == last:
+            break
+        following = blocks[index + 1][3][1]
+        holder = meta[3] if meta[3] in elements else meta[4]
+        for _climb in range(3):
+            if holder not in elements or 2 * elements[holder][0] > following:
+                break
+            holder = elements[holder][1]
+        end = 2 * elements[holder][0] if holder in elements else 0
+        index += 1
+        while index <= last and blocks[index][3][1] < end and blocks[index][3][2] not in _HEADINGS:
+            found.add(index)
+            index += 1
+    return found
 
 
 def _is_thread(events: PageEvents,

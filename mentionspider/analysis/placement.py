@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["CLASS_SIGNALS", "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
+__all__ = ["control_label", "furniture_heading", "CLASS_SIGNALS", "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
@@ -97,6 +97,41 @@ _ZONE_SCORE: Final = 3.0
 #: In an article container, text shorter than this outside its densest part is a
 #: dateline, a caption or a call to action rather than article text.
 _SHORT_LINE: Final = 120
+
+
+#: Short blocks that are the label of a control, not content: buttons and calls to action
+#: that sites of every kind repeat (shops, forums, blogs), in a few languages.
+_CONTROL: Final = re.compile(
+    r"(?:add to (?:cart|bag|basket|wish ?list|list|registry|favou?rites)|buy (?:it )?now"
+    r"|shop now|order now|book now|notify me|sign (?:up|in|out)(?: for free)?|log ?(?:in|out)"
+    r"|register|subscribe(?: now)?|(?:read|learn|see|show|load|view) more|more"
+    r"|click to (?:expand|shrink)|share(?: this(?: \w+)?)?|save this \w+|reply|quote|report"
+    r"|upvote|downvote|like|tweet|print|copy link|back to top|skip to (?:main )?content"
+    r"|loading|search|submit|close|ajouter au panier|in den warenkorb|a[nñ]adir al carrito"
+    r"|aggiungi al carrello|in winkelwagen|lire la suite|weiterlesen|leer m[aá]s)"
+    r"[\s.:!?…›»→>+]*")
+#: Headings that name a block of page furniture: what follows them, up to the next
+#: heading, is not the page's own content either.
+_FURNITURE_HEADING: Final = re.compile(
+    r"(?:(?:related|recommended|popular|trending|recent|latest|more|similar|other)"
+    r"(?: \w+)?(?: related)? (?:posts|articles|stories|reads|items|products|topics|searches"
+    r"|news|videos|collections|guides|questions|threads)"
+    r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)\b.*|more to explore"
+    r"|more from\b.*|people also (?:ask|bought|viewed|search for)|read next|up next"
+    r"|discussion about this \w+|(?:sign up|subscribe) (?:for|to)(?: our)? newsletters?"
+    r"|share this(?: \w+)?|top posters in this \w+)[\s.:!?…]*")
+#: Longest text that can be a control's label or a furniture heading.
+_LABEL: Final = 40
+
+
+def control_label(text: str) -> bool:
+    """Whether a block's text is the label of a control ("Add to cart", "Sign in")."""
+    return len(text) <= _LABEL and _CONTROL.fullmatch(text.lower()) is not None
+
+
+def furniture_heading(text: str) -> bool:
+    """Whether a heading names page furniture ("Related posts", "You may also like")."""
+    return len(text) <= _LABEL and _FURNITURE_HEADING.fullmatch(text.lower()) is not None
 
 
 class Region:
@@ -316,6 +351,9 @@ LINKS_OUTSIDE = "links outside the main content"
 BEFORE = "before the main content"
 AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
+CONTROL = "label of a control (a button, a call to action)"
+FURNITURE_HEADING = "under a heading that names page furniture (related posts, sign-ups)"
+CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
 
 
 def _page_main(region: Region) -> bool:
@@ -327,7 +365,7 @@ def _page_main(region: Region) -> bool:
 
 
 def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
-                    main: Main) -> tuple[str, str]:
+                    main: Main, card: bool = False) -> tuple[str, str]:
     """(placement, rule) of text that is main content or has no signal.
 
     In a main region that markup names: a region that is mostly links (a
@@ -356,7 +394,7 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
             return "main", LINK_DENSE_MAIN
         if first <= pos <= last:
             if link_share >= (_LINK_LIST if in_spans else 0.5):
-                return "sidebar", LINK_LIST
+                return ("main", CARD_TITLE) if card else ("sidebar", LINK_LIST)
             if in_spans or main.thread or tag in _HEADINGS or chars - linked >= _SHORT_LINE:
                 return "main", IN_MAIN_REGION
             if _page_main(region):
@@ -367,7 +405,9 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
                                  and _page_main(region)):
             return "main", MAIN_REGION_TEXT
     elif in_spans:
-        return ("main", IN_SPANS) if link_share < _LINK_LIST else ("sidebar", LINK_LIST)
+        if link_share < _LINK_LIST:
+            return "main", IN_SPANS
+        return ("main", CARD_TITLE) if card else ("sidebar", LINK_LIST)
     elif first <= pos <= last:
         return ("main", IN_ZONE) if link_share < 0.5 else ("nav", LINKS_OUTSIDE)
     if link_share < 0.5 and tag == "h1":
