@@ -98,6 +98,22 @@ def test_two_workers_write_the_single_process_store(sample_web: VirtualWeb, sing
     assert '"mentionspider/distributed/workers": 2' in stats
 
 
+def test_a_queued_page_request_is_small() -> None:
+    """What a page request costs in the shared queue: its URL, callbacks and level, not the
+    list of every status a page callback handles (the spider's ``handle_httpstatus_list``)."""
+    from scrapy_redis import picklecompat
+
+    from mentionspider.campaign import load_campaign
+    from mentionspider.spiders.sweep import SweepSpider
+
+    spider = SweepSpider(campaign=load_campaign(CAMPAIGN))
+    request = spider._page_request("http://widgetblog.example/reviews/", seed=True)
+    assert request is not None
+    assert request.meta == {"mentionspider_seed": "http://widgetblog.example/reviews/"}
+    assert 404 in spider.handle_httpstatus_list and 301 not in spider.handle_httpstatus_list
+    assert len(picklecompat.dumps(request.to_dict(spider=spider))) < 400
+
+
 def test_no_redis_is_one_line_and_exit_2(tmp_path: Path) -> None:
     port = free_port()
     url = f"redis://127.0.0.1:{port}/0"

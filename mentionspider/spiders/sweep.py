@@ -58,6 +58,11 @@ def apply_campaign(settings: Settings, campaign: Campaign) -> None:
 
 class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
     name = "sweep"
+    #: Every status but a redirect reaches ``parse_page`` (a 404 retires the page's rows).
+    #: A spider attribute, read by Scrapy's HttpError and Redirect middlewares, not request
+    #: meta: meta is pickled with every request a distributed sweep queues in Redis (#15).
+    #: Link checks and search requests set ``handle_httpstatus_all`` in their own meta.
+    handle_httpstatus_list = frozenset(CHECK_STATUSES)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, campaign: Any = None,
@@ -115,7 +120,7 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
                       ) -> scrapy.Request | None:
         """A page to fetch; ``source`` and ``max_depth`` (default: the crawl's) go on to the
         pages found from it."""
-        meta: dict[str, Any] = {"handle_httpstatus_list": CHECK_STATUSES}
+        meta: dict[str, Any] = {}
         if seed:  # named in the summary if it gives no page
             meta["mentionspider_seed"] = url
         if source != "seed":
