@@ -414,3 +414,30 @@ def test_a_heading_that_names_furniture_takes_what_follows_it_out_of_main() -> N
     assert result["Verdict"] == "main"
     assert {b.placement for b in parse_page(html, "https://site.example/p").blocks
             if "Acme Co" in b.text} == {"main"}
+
+
+def test_a_listings_own_list_of_cards_is_main_wherever_its_densest_text_is() -> None:
+    # a shop category: a short intro, then product tiles (a linked name, a price)
+    tiles = "".join(f"<div class='tile'><div class='name'><a href='/p/{n}'>Acme trowel model "
+                    f"{n}</a></div><div class='price'>$1{n}.00</div></div>"
+                    for n in range(6))
+    html = ("<body><header><a href='/'>Acme shop</a></header><div class='intro'><h1>Trowels</h1>"
+            "<p>Trowels for clay, for sand, and for the rockiest of borders, tested by us.</p>"
+            f"</div><div class='grid'>{tiles}</div><footer><p>Acme Ltd</p></footer></body>")
+    result = placements(html)
+    assert {result[f"Acme trowel model {n}"] for n in range(6)} == {"main"}
+    assert {result[f"$1{n}.00"] for n in range(6)} == {"main"}
+    assert result["Acme Ltd"] == "footer"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
+    assert rules["Acme trowel model 5"] == (
+        "in a list of cards that holds more text than the densest part (a listing)")
+    # the same tiles after an article are "more stories", not the page's content
+    html = html.replace("<p>Trowels for clay", f"{ARTICLE * 4}<p>Trowels for clay")
+    result = placements(html)
+    assert {result[f"Acme trowel model {n}"] for n in range(6)} != {"main"}
+
+
+@pytest.mark.parametrize("value", ["main-wrap has-rail-right", "layout with-sidebar",
+                                   "hs_cos_wrapper hs_cos_wrapper_widget", "page no-ads"])
+def test_a_wrapper_state_or_a_cms_module_wrapper_is_no_signal(value: str) -> None:
+    assert class_signal(value) is None

@@ -19,13 +19,31 @@ from urllib.parse import urljoin, urlsplit
 
 from ._html import as_cp1252, to_utf8
 from .model import Anchor, LinkSpan, ParsedPage, TextBlock
-from .placement import (CONTROL, FURNITURE_HEADING, IN_MAIN_REGION, LINK_DENSE_MAIN,
-                        MAIN_REGION_TEXT, MARKUP, NO_MAIN, Region, block_placement, control_label,
-                        find_main, furniture_heading, resolve_regions)
+from .placement import (
+    AFTER,
+    BEFORE,
+    CARD_LIST,
+    CONTROL,
+    FURNITURE_HEADING,
+    IN_MAIN_REGION,
+    LINK_DENSE_MAIN,
+    LINK_LIST,
+    LINKS_OUTSIDE,
+    MAIN_REGION_TEXT,
+    MARKUP,
+    NO_MAIN,
+    SHORT_LINE,
+    Region,
+    block_placement,
+    control_label,
+    find_main,
+    furniture_heading,
+    resolve_regions,
+)
 from .stream import BLOCK, CLOSE, NOT_URL_SCHEMES, OPEN, Meta, PageEvents, StreamedLink, stream
 from .text import normalize_text
 
-__all__ = ["parse_page", "explain_placement", "PlacedBlock"]
+__all__ = ["PlacedBlock", "explain_placement", "parse_page"]
 
 _HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MARKS: Final = re.compile(f"([{OPEN}{CLOSE}])")
@@ -39,6 +57,13 @@ _THREAD_OPENING: Final = 1500
 #: Linked titles of items in a row that make a list of cards, and the most blocks between two.
 _CARD_RUN: Final = 3
 _CARD_GAP: Final = 8
+#: Cards a run needs to be the page's own list when it holds more text than the densest part.
+_CARD_LIST: Final = 4
+#: Running text of the densest part from which the page is an article, not a listing.
+_ARTICLE_TEXT: Final = 1000
+# Rules that place a block beside the main content, which a listing's own list of cards
+# overrides.
+_BESIDE_THE_CONTENT: Final = frozenset({BEFORE, AFTER, LINKS_OUTSIDE, LINK_LIST, SHORT_LINE})
 # Rules whose explanation names the element that made the region.
 _WITH_SIGNAL: Final = frozenset({MARKUP, IN_MAIN_REGION, LINK_DENSE_MAIN, MAIN_REGION_TEXT})
 
@@ -46,7 +71,7 @@ _WITH_SIGNAL: Final = frozenset({MARKUP, IN_MAIN_REGION, LINK_DENSE_MAIN, MAIN_R
 class _Resolver:
     """Resolve hrefs against the base URL (fragment removed), with a per-page cache."""
 
-    __slots__ = ("base", "origin", "cache")
+    __slots__ = ("base", "cache", "origin")
 
     def __init__(self, base: str) -> None:
         self.base = base
@@ -104,8 +129,7 @@ def _spans(text: str, owners: Iterator[StreamedLink]) -> tuple[str, tuple[LinkSp
         if after[:1] == " " and (not last or last[-1] == " "):
             after = after[1:]
         text = before + inside + after
-        if text.endswith(" "):
-            text = text[:-1]
+        text = text.removesuffix(" ")
         link = next(owners, None)
         if link is not None:
             found.append((len(before), len(before) + len(inside), link))
@@ -130,8 +154,7 @@ def _spans(text: str, owners: Iterator[StreamedLink]) -> tuple[str, tuple[LinkSp
             out.append(part)
             size += len(part)
     text = "".join(out)
-    if text.endswith(" "):
-        text = text[:-1]
+    text = text.removesuffix(" ")
     for start, link in stack:
         found.append((start, len(text), link))
     if len(found) > 1:
@@ -145,8 +168,7 @@ def _found_spans(text: str, found: list[tuple[int, int, StreamedLink]]
     spans = []
     linked = 0
     for start, end, link in found:
-        if end > len(text):
-            end = len(text)
+        end = min(end, len(text))
         if start < end and text[start] == " ":
             start += 1
         if start < end and text[end - 1] == " ":
@@ -280,7 +302,15 @@ def _place(page: ParsedPage, events: PageEvents,
     if main is not None:
         main.thread = thread
         resolve_regions(regions, page_chars, main.zone, thread, main.spans[0])
-    cards = _card_titles(blocks) if main is not None else ()
+    cards: set[int] | tuple[()] = ()
+    grid: set[int] | tuple[()] = ()
+    if main is not None:
+        content = 0
+        for text, _links, linked, meta, _seg in blocks:
+            if 2 * linked < len(text) and any(a < meta[1] < b for a, b in main.spans):
+                content += len(text) - linked
+        # (a list of cards beside an article's text is "more stories", however long)
+        cards, grid = _card_titles(blocks, content if content < _ARTICLE_TEXT else 1 << 62)
     under = _under_furniture_headings(blocks, events.elements) if main is not None else ()
     by_seg: dict[int, str] = {}
     out = page.blocks
@@ -291,6 +321,8 @@ def _place(page: ParsedPage, events: PageEvents,
             if main is not None:
                 placement, rule = block_placement(meta[0], meta[1], len(text), linked,
                                                   meta[2], main, index in cards)
+                if index in grid and rule in _BESIDE_THE_CONTENT:
+                    placement, rule = "main", CARD_LIST
                 if placement == "main":
                     if index in under:
                         placement, rule = "sidebar", FURNITURE_HEADING
@@ -320,9 +352,11 @@ def _place(page: ParsedPage, events: PageEvents,
             page.anchors.append(Anchor(target, text, _rel_tokens(link.rel), placement))
 
 
-def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]) -> set[int]:
-    """Indexes of the blocks that are the linked titles of a run of items with text of
-    their own.
+def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
+                 content: int) -> tuple[set[int], set[int]]:
+    """The blocks that are the linked titles of a run of items with text of their own,
+    and the blocks of each such run that holds more text than ``content`` (the
+    running text of the densest part of the page): a listing's own list.
 
     A teaser card, a product tile or a search result is a link (its title)
     next to a line that is not a link (a summary, a price, a date, a rating),
@@ -347,18 +381,27 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]])
                     titles.append(index)
                     break
     found: set[int] = set()
+    lists: set[int] = set()
     run: list[int] = []
+
+    def close(run: list[int]) -> None:
+        if len(run) < _CARD_RUN:
+            return
+        found.update(run)
+        end = min(last, run[-1] + run[-1] - run[-2])  # the last item's own text too
+        if len(run) >= _CARD_LIST and sum(len(blocks[i][0]) for i in range(run[0], end + 1)
+                                         ) > content:
+            lists.update(range(run[0], end + 1))
+
     for index in titles:
         meta, previous = blocks[index][3], blocks[run[-1]][3] if run else None
         if previous is not None and (index - run[-1] > _CARD_GAP or meta[2] != previous[2]
                                      or meta[3] == previous[3]):
-            if len(run) >= _CARD_RUN:
-                found.update(run)
+            close(run)
             run = []
         run.append(index)
-    if len(run) >= _CARD_RUN:
-        found.update(run)
-    return found
+    close(run)
+    return found, lists
 
 
 def _under_furniture_headings(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],

@@ -66,6 +66,8 @@ _VOCABULARY: Final = re.compile(
     r"(?<![a-z0-9])(?:(%s)[a-z0-9]*|(%s))(?![a-z0-9])" % (
         "|".join(sorted(_PREFIX_KIND, key=len, reverse=True)),
         "|".join(sorted(_EXACT, key=len, reverse=True))))
+#: A class that states what a wrapper has or lacks ("has-sidebar", "with-rail", "no-ads").
+_MODIFIER: Final = re.compile(r"(?<![a-z0-9])(?:has|with|no)-[a-z0-9_-]*")
 _MAIN_CLASS: Final = re.compile(
     r"(?:article|entry|post|story|blog)[-_]?(?:body|content|text)|articlebody", re.I)
 #: Who wrote a post or an article, next to it: a forum's user panel (user title, join date,
@@ -178,6 +180,12 @@ class _ClassSignals(dict[str, "str | None"]):
             # "elementor-widget(-container)": that "widget" says nothing; the words
             # after it still do ("elementor-widget-nav-menu")
             lowered = lowered.replace("elementor-widget", "elementor")
+        if "hs_cos_wrapper_widget" in lowered:
+            # so does HubSpot's CMS, in "hs_cos_wrapper_widget" (every module of a page)
+            lowered = lowered.replace("hs_cos_wrapper_widget", "hs_cos_wrapper")
+        if "has-" in lowered or "with-" in lowered or "no-" in lowered:
+            # a state of a wrapper, not what it is: "has-sidebar", "with-rail", "no-ads"
+            lowered = _MODIFIER.sub(" ", lowered)
         found = {_EXACT.get(word) or _PREFIX_KIND[prefix]
                  for prefix, word in _VOCABULARY.findall(lowered)}
         result: str | None = next((kind for kind in _PRIORITY if kind in found), None)
@@ -353,6 +361,7 @@ AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
 CONTROL = "label of a control (a button, a call to action)"
 FURNITURE_HEADING = "under a heading that names page furniture (related posts, sign-ups)"
+CARD_LIST = "in a list of cards that holds more text than the densest part (a listing)"
 CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
 
 
