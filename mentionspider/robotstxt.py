@@ -16,7 +16,12 @@ What the answer for ``/robots.txt`` means (:func:`robots_rule`, pure):
 
 Scrapy's middleware treats a robots.txt over ``DOWNLOAD_MAXSIZE`` as absent and parses a
 5xx error page as rules (allow-all); this subclass replaces it in
-``DOWNLOADER_MIDDLEWARES`` (mentionspider/settings.py).
+``DOWNLOADER_MIDDLEWARES`` (mentionspider/settings.py). It also gives every request that
+waited for a host's robots.txt the parsed rules: Scrapy's (2.19, asyncio reactor) hands
+them to the first waiter only and lets the others through unchecked, which happens as
+soon as several requests to one host are ready before its robots.txt came back (a
+distributed worker taking up a dead one's queued pages, many seeds or search results on
+one host).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
@@ -93,6 +99,13 @@ class RFC9309RobotsTxtMiddleware(RobotsTxtMiddleware):
             request.meta["download_maxsize"] = 0
             return
         await super().process_request(request)
+
+    async def robot_parser(self, request: Request) -> Any:
+        parser = await super().robot_parser(request)
+        # A Deferred awaited by several requests gives its result to the first only (the
+        # rest get None, "no robots.txt"): every waiter reads what the host settled on.
+        settled = self._parsers.get(urlparse_cached(request).netloc, parser)
+        return parser if isinstance(settled, Deferred) else settled
 
     def _bytes_received(self, data: bytes, request: Request, spider: Any = None) -> None:
         if not request.meta.get(ROBOTS_META):

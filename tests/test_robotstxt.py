@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,3 +115,28 @@ def test_the_rules_pure() -> None:
     body = b"User-agent: *\nDisallow: /a\n" + b"x" * MAX_ROBOTS_BYTES
     assert cut_robots(body) == b"User-agent: *\nDisallow: /a\n"
     assert cut_robots(b"short") == b"short"
+
+
+
+def test_every_request_waiting_for_a_robots_txt_gets_its_rules(tmp_path: Path) -> None:
+    """Three seeds on one host wait for its (slow) robots.txt together; each is checked
+    against it (Scrapy 2.19's own middleware lets every waiter but the first through)."""
+    web = Web()
+    web.add_route("slow.example", "/robots.txt", Route(
+        body="User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"},
+        delay=0.5))
+    for path in ("/ok", "/private/a", "/private/b"):
+        web.add_page("slow.example", path, PAGE.format(links=""))
+    seeds = ["http://slow.example/ok", "http://slow.example/private/a",
+             "http://slow.example/private/b"]
+    campaign = tmp_path / "robots.toml"
+    campaign.write_text('name = "robots"\n[brand]\nnames = ["Acme Widgets"]\n'
+                        f'domains = ["acmewidgets.com"]\n[crawl]\nseeds = {json.dumps(seeds)}\n'
+                        "max_depth = 0\ndelay = 0\nconcurrency_per_site = 4\n",
+                        encoding="utf-8")
+    with VirtualWeb(web) as served:
+        result = run_cli(["sweep", str(campaign), "--db", str(tmp_path / "r.db"), "-q"],
+                         proxy=served.url)
+        paths = sorted(e.path for e in served.requests if e.method != "CONNECT")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert paths == ["/ok", "/robots.txt"]

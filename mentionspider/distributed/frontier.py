@@ -4,6 +4,10 @@
 answers (``seen``, ``offsite``, ``not_html``, a trap, ``site_budget``,
 ``contact_limit`` or None), with the admitted page identities, the sites, the
 per-site page and contact counts in Redis, each admission one atomic script call.
+A worker admits pages with :meth:`RedisFrontier.queue`: admission, the count in the
+page's level and the push of its request onto the shared queue are one script, so a
+worker killed at any point leaves a page either not admitted (another worker, or the
+page's parent fetched again, offers it again) or admitted *and* queued.
 :class:`RedisLevels` is :class:`mentionspider.frontier.Levels` with its counts and
 held-back links in Redis, so a site's level is complete when every worker's pages
 of it are answered. :class:`CheckClaims` stands in for the link checker's
@@ -14,7 +18,7 @@ atomically, so each target is checked once across the cluster.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,6 +33,7 @@ __all__ = ["RedisFrontier", "RedisLevels", "CheckClaims"]
 SEEN, SITES, PAGES, CONTACTS, ORIGINS = (keys.key("frontier:" + name) for name in
                                          ("seen", "sites", "pages", "contacts", "origins"))
 LEVELS, ANSWERED = keys.key("levels:pending"), keys.key("levels:answered:")
+FOUND, RELEASING = keys.key("levels:found:"), keys.key("levels:releasing:")
 
 #: KEYS: seen, sites, pages, contacts. ARGV: max pages per site, max contacts per site,
 #: seed flag, contact flag, url key, site, local reason or ''. Same order as Frontier.
@@ -50,17 +55,61 @@ if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[4], site, 1) end
 return ''
 """
 
-#: KEYS: pending, answered:<level>, found:<level>. ARGV: level, page, links (JSON).
-#: Returns the level's held-back entries when this was its last page, else nil. A page
-#: answered twice (fetched again after its worker died) counts once.
+#: The admission of ADMIT_SCRIPT as a Lua function, for QUEUE_SCRIPT.
+_ADMIT_FUNCTION = """
+local function admit(max_pages, max_contacts, seed, contact, key, site, reason)
+  if contact == '1' then
+    if tonumber(redis.call('HGET', KEYS[4], site) or '0') >= tonumber(max_contacts) then
+      return 'contact_limit' end
+    redis.call('SADD', KEYS[2], site)
+  end
+  if redis.call('SISMEMBER', KEYS[1], key) == 1 then return 'seen' end
+  if seed == '0' and redis.call('SISMEMBER', KEYS[2], site) == 0 then return 'offsite' end
+  if reason ~= '' then return reason end
+  if tonumber(redis.call('HGET', KEYS[3], site) or '0') >= tonumber(max_pages) then
+    return 'site_budget' end
+  redis.call('HINCRBY', KEYS[3], site, 1)
+  redis.call('SADD', KEYS[1], key)
+  if contact == '1' then redis.call('HINCRBY', KEYS[4], site, 1) end
+  return ''
+end
+"""
+
+#: KEYS: seen, sites, pages, contacts, requests, levels pending, releasing:<level> (or
+#: any unused key). ARGV: max pages per site, max contacts per site, then per page: seed
+#: flag, contact flag, url key, site, local reason or '', level ('' for none), request.
+#: Admits the pages in order; an admitted page counts in its level and its request goes
+#: onto the queue, all in this one step. The level whose release these pages are is
+#: then followed: its held-back links are dropped. Returns each page's answer.
+QUEUE_SCRIPT = _ADMIT_FUNCTION + """
+local answers = {}
+for i = 3, #ARGV, 7 do
+  local answer = admit(ARGV[1], ARGV[2], ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3],
+                       ARGV[i + 4])
+  if answer == '' then
+    if ARGV[i + 5] ~= '' then redis.call('HINCRBY', KEYS[6], ARGV[i + 5], 1) end
+    redis.call('LPUSH', KEYS[5], ARGV[i + 6])
+  end
+  answers[#answers + 1] = answer
+end
+redis.call('DEL', KEYS[7])
+return answers
+"""
+
+#: KEYS: pending, answered:<level>, found:<level>, releasing:<level>. ARGV: level, page,
+#: links (JSON). Returns the level's held-back entries when this was its last page, else
+#: nothing. The entries stay (as releasing:<level>) until QUEUE_SCRIPT has queued the
+#: next level: a page answered twice (fetched again because its worker died) counts
+#: once, and gets them again if that worker died before the next level was queued.
 ANSWER_SCRIPT = """
-if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return nil end
+if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then
+  return redis.call('LRANGE', KEYS[4], 0, -1)
+end
 redis.call('RPUSH', KEYS[3], ARGV[3])
 if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) > 0 then return nil end
 redis.call('HDEL', KEYS[1], ARGV[1])
-local found = redis.call('LRANGE', KEYS[3], 0, -1)
-redis.call('DEL', KEYS[3])
-return found
+redis.call('RENAME', KEYS[3], KEYS[4])
+return redis.call('LRANGE', KEYS[4], 0, -1)
 """
 
 #: KEYS: checked, claims:<worker>. ARGV: url. 1 = someone claimed it before.
@@ -76,6 +125,10 @@ def _extension(url: str) -> str:
     return last.rsplit(".", 1)[-1].lower() if "." in last else ""
 
 
+def level_key(site: str, depth: int) -> str:
+    return f"{depth}|{site}"
+
+
 def _host_of_origin(origin: str) -> str:
     return normalize_host(origin.split("://", 1)[-1])
 
@@ -87,6 +140,7 @@ class RedisFrontier(Frontier):
                          max_url_length=max_url_length, max_repeats=max_repeats)
         self.server = server
         self._admit = server.register_script(ADMIT_SCRIPT)
+        self._queue = server.register_script(QUEUE_SCRIPT)
         sites = list(sites)
         if sites:
             server.sadd(SITES, *sites)
@@ -132,6 +186,40 @@ class RedisFrontier(Frontier):
     def admit_contact(self, url: str) -> str | None:
         return self._ask(url, contact=True)
 
+    def unseen(self, urls: Iterable[str]) -> list[str]:
+        """``urls`` without those admitted before and without repeats (one round trip), in
+        order: the pages worth building a request for."""
+        todo = list(dict.fromkeys(urls))
+        if not todo:
+            return []
+        known = self.server.smismember(SEEN, [url_key(url) for url in todo])
+        return [url for url, seen in zip(todo, known) if not seen]
+
+    def queue(self, pages: Sequence[tuple[str, str, tuple[str, int] | None, bytes]],
+              release: tuple[str, int] | None = None) -> list[str | None]:
+        """Admit ``pages`` ``(url, kind, level, request)`` in order, kind ``seed``,
+        ``contact`` or ``page``, and put each admitted page's request on the shared queue,
+        counted in its level ``(site, depth)`` if it has one, in one atomic step. Returns
+        each page's answer (None: admitted and queued). ``release``: the level these
+        pages follow (its held-back links are done with)."""
+        args: list[Any] = [self.max_pages_per_site, CONTACT_PAGES_PER_SITE]
+        for url, kind, level, data in pages:
+            args += ["1" if kind == "seed" else "0", "1" if kind == "contact" else "0",
+                     url_key(url), site_of(url), "" if kind == "seed" else self._local_reason(url),
+                     "" if level is None else level_key(*level), data]
+        done = RELEASING + (level_key(*release) if release else "-")
+        answers = self._queue(keys=[SEEN, SITES, PAGES, CONTACTS, keys.REQUESTS, LEVELS, done],
+                              args=args)
+        out: list[str | None] = []
+        for (url, kind, _, _), answer in zip(pages, answers):
+            answer = answer.decode() if isinstance(answer, bytes) else answer
+            out.append(answer or None)
+            origin = origin_of(canonical_url(url))
+            if kind == "seed" and answer in ("", "seen") and (
+                    _host_of_origin(origin) not in self.origins):
+                super().set_origin(url)  # every worker offers the seeds: each learns their origins
+        return out
+
 
 class RedisLevels(Levels):
     def __init__(self, server: Any) -> None:
@@ -140,14 +228,21 @@ class RedisLevels(Levels):
         self._answer = server.register_script(ANSWER_SCRIPT)
 
     def sent(self, site: str, depth: int) -> None:
-        self.server.hincrby(LEVELS, f"{depth}|{site}", 1)
+        self.server.hincrby(LEVELS, level_key(site, depth), 1)
 
     def answered(self, site: str, depth: int, page: str, links: Iterable[str]) -> list[str]:
-        level = f"{depth}|{site}"
-        found = self._answer(keys=[LEVELS, ANSWERED + level, keys.key("levels:found:" + level)],
+        return self.release(site, depth, page, links) or []
+
+    def release(self, site: str, depth: int, page: str, links: Iterable[str]
+                ) -> list[str] | None:
+        """As :meth:`answered`, but None when the level is not complete, and the level's
+        links (perhaps none) when it is: they must then be queued with
+        :meth:`RedisFrontier.queue` ``release=(site, depth)``."""
+        level = level_key(site, depth)
+        found = self._answer(keys=[LEVELS, ANSWERED + level, FOUND + level, RELEASING + level],
                              args=[level, page, json.dumps([page, list(links)])])
         if not found:
-            return []
+            return None
         entries = sorted((json.loads(entry) for entry in found), key=lambda e: e[0])
         return [link for _, links_ in entries for link in links_]
 

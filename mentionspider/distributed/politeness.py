@@ -22,6 +22,7 @@ their local Scrapy delay off (see :mod:`.spider`): the lease is the delay.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,11 +36,14 @@ from mentionspider.linkcheck.middleware import is_check
 
 __all__ = ["HostLeaseMiddleware", "LEASE_META"]
 
+logger = logging.getLogger(__name__)
+
 #: Request meta key: (slot, token) of the lease a request holds.
 LEASE_META = "mentionspider_lease"
 
 #: KEYS: next, inflight, leases:<worker>. ARGV: token, delay ms, concurrency, lease ms.
-#: Returns 0 (granted) or how many ms to wait before asking again.
+#: Returns how many ms to wait before asking again, or minus the time (ms, Redis clock)
+#: the lease was granted at.
 ACQUIRE_SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -50,7 +54,7 @@ if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 20 end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])
 redis.call('SADD', KEYS[3], KEYS[2] .. ' ' .. ARGV[1])
 redis.call('SET', KEYS[1], now + tonumber(ARGV[2]), 'PX', tonumber(ARGV[2]) + 1000)
-return 0
+return -now
 """
 
 #: KEYS: next, inflight, leases:<worker>. ARGV: token, delay ms. The answer is in: the next request to
@@ -100,12 +104,14 @@ class HostLeaseMiddleware:
             wait_ms = int(self._acquire(keys=[keys.host_next(slot), keys.host_inflight(slot),
                                               self.leases],
                                         args=[token, delay_ms, concurrency, self.lease_ms]))
-            if not wait_ms:
+            if wait_ms <= 0:
                 break
             waited += wait_ms
             await asyncio.sleep(wait_ms / 1000)
         if waited:
             self.crawler.stats.inc_value("mentionspider/distributed/lease_waits")
+        # the moment the request leaves, by the one clock all workers share
+        logger.debug("lease on %s granted at %d ms (Redis clock)", slot, -wait_ms)
         request.meta[LEASE_META] = (slot, token, delay_ms)
 
     def _give_back(self, request: Request) -> None:

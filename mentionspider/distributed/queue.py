@@ -65,6 +65,10 @@ class ReliableQueue(Base):
     def push(self, request: Any) -> None:
         self.server.lpush(self.key, self._encode_request(request))
 
+    def encode(self, request: Any) -> bytes:
+        """``request`` as the queue holds it (for a push done by a script)."""
+        return bytes(self._encode_request(request))
+
     def pop_raw(self) -> bytes | None:
         data = self._pop(keys=[self.key, self.processing, keys.state(self.worker)])
         return data if data else None

@@ -1,8 +1,10 @@
 """The sweep spider as a worker: the same spider, with its state shared in Redis.
 
-Only three things differ from a single-process sweep: the frontier and the
+Only four things differ from a single-process sweep: the frontier and the
 link-check claims live in Redis (:mod:`.frontier`), every worker's ``start()``
-offers the seeds (the shared frontier admits each once), and the spider stays
+offers the seeds (the shared frontier admits each once), a page's request goes onto
+the shared queue in the same atomic step that admits it (so a worker killed at any
+point loses no page: see :meth:`WorkerSpider._push`), and the spider stays
 open while the cluster has work (:mod:`.cluster` decides when it is over). A
 heartbeat (every ``MENTIONSPIDER_REDIS_HEARTBEAT`` seconds) keeps the worker
 registered, says whether it is idle, hands it orphaned link checks and wakes the
@@ -12,8 +14,10 @@ engine when other workers queued requests.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
+
+import scrapy
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
@@ -90,9 +94,85 @@ class WorkerSpider(SweepSpider):
     async def start(self) -> AsyncIterator[Any]:
         """The seeds (each admitted once, cluster-wide) and, in one worker only, search."""
         searcher = bool(self.server.set(keys.key("searcher"), self.worker, nx=True))
-        async for request in super().start():
-            if searcher or getattr(request.callback, "__name__", "") == "parse_page":
+        self.frontier = self.make_frontier()
+        self.setup_search()
+        seeds = []
+        for url in self.campaign.crawl.seeds:
+            request = self._page_request(self.frontier.canonical(url), seed=True)
+            if request is not None:
+                seeds.append((url, "seed", (site_of(url), 0), request))
+        for answer in self._push(seeds):
+            if answer not in (None, "seen"):  # more seeds on one site than its page budget
+                self.crawler.stats.inc_value(f"mentionspider/frontier/{answer}")
+                self.crawler.stats.inc_value("mentionspider/frontier/seeds_skipped")
+        if searcher:
+            for request in self.search_start():
                 yield request
+
+    # --- pages: admitted and queued in one step ----------------------------------------
+    def _push(self, pages: Sequence[tuple[str, str, tuple[str, int] | None, scrapy.Request]],
+              release: tuple[str, int] | None = None) -> list[str | None]:
+        """Admit ``pages`` ``(url, kind, level, request)`` and queue the admitted ones'
+        requests in Redis, in one atomic step (:meth:`RedisFrontier.queue`); they are not
+        yielded to Scrapy. Admitting first and pushing after (as Scrapy's scheduler would)
+        leaves a gap: a worker killed in it would lose the page and all it leads to."""
+        frontier = self.frontier
+        scheduler = self._scheduler()
+        assert isinstance(frontier, RedisFrontier) and scheduler is not None
+        if not pages and release is None:
+            return []
+        entries = []
+        for url, kind, level, request in pages:
+            if level is not None:
+                request.meta["mentionspider_level"] = level
+                request.meta["depth"] = level[1]
+            entries.append((url, kind, level, scheduler.queue.encode(request)))
+        answers = frontier.queue(entries, release)
+        if queued := answers.count(None):
+            self.crawler.stats.inc_value("scheduler/enqueued/redis", queued)
+            slot = getattr(self.crawler.engine, "_slot", None)
+            if slot is not None:
+                slot.nextcall.schedule()
+        return answers
+
+    def _answered(self, meta: dict[str, Any], url: str, links: list[str]) -> Iterator[Any]:
+        level = meta.get("mentionspider_level")
+        if level is None:  # a page found by search: followed at once
+            yield from self._follow(links, None, meta)
+            return
+        site, depth = level
+        assert isinstance(self.levels, RedisLevels)
+        released = self.levels.release(site, depth, url, links)
+        if released is not None:  # the level is complete: queue the next one
+            yield from self._follow(released, level, meta)
+
+    def _follow(self, links: list[str], level: tuple[str, int] | None,
+                meta: dict[str, Any]) -> Iterator[scrapy.Request]:
+        assert isinstance(self.frontier, RedisFrontier)
+        pages = []
+        for url in self.frontier.unseen(links):
+            request = self._page_request(self.frontier.canonical(url),
+                                         meta.get("mentionspider_source", "seed"),
+                                         meta.get("mentionspider_max_depth"))
+            if request is not None:
+                pages.append((url, "page", None if level is None else (level[0], level[1] + 1),
+                              request))
+        for answer in self._push(pages, release=level):
+            if answer not in (None, "offsite", "seen"):
+                self.crawler.stats.inc_value(f"mentionspider/frontier/{answer}")
+        yield from ()
+
+    def _contacts(self, urls: list[str], source: str, depth: int) -> Iterator[scrapy.Request]:
+        assert self.frontier is not None
+        pages = []
+        for url in urls:
+            request = self._page_request(self.frontier.canonical(url), source, depth)
+            if request is not None:
+                pages.append((url, "contact", None, request))
+        queued = self._push(pages).count(None)
+        if queued:
+            self.crawler.stats.inc_value("mentionspider/frontier/contact_pages", queued)
+        yield from ()
 
     # --- lifecycle ------------------------------------------------------------------------
     def _worker_opened(self) -> None:

@@ -234,13 +234,8 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
                        **render_fields(response))
         if depth >= max_depth and self.frontier is not None:
             # contact pages are fetched even where the depth stops the crawl
-            for url, _rank in sorted(analysis.contact_links, key=lambda link: link[1])[:2]:
-                if self.frontier.admit_contact(url) is None:
-                    stats.inc_value("mentionspider/frontier/contact_pages")
-                    request = self._page_request(self.frontier.canonical(url), source,
-                                                 depth + 1)
-                    if request is not None:
-                        yield request
+            yield from self._contacts([url for url, _rank in sorted(
+                analysis.contact_links, key=lambda link: link[1])[:2]], source, depth + 1)
         if self.campaign.crawl.check_links:
             checker = LinkChecker.of(self.crawler)
             for link in analysis.outlinks:
@@ -252,6 +247,16 @@ class SweepSpider(SearchSourceSpider, LinkCheckSpider, scrapy.Spider):
                 except ValueError:  # a URL Scrapy refuses that malformed_reason let through
                     stats.inc_value("mentionspider/links/malformed/refused")
         return list(analysis.internal_links) if depth < max_depth else []
+
+    def _contacts(self, urls: list[str], source: str, depth: int) -> Iterator[scrapy.Request]:
+        """A page's contact pages (at most two per page, a few per site), at ``depth``."""
+        assert self.frontier is not None
+        for url in urls:
+            if self.frontier.admit_contact(url) is None:
+                self.crawler.stats.inc_value("mentionspider/frontier/contact_pages")
+                request = self._page_request(self.frontier.canonical(url), source, depth)
+                if request is not None:
+                    yield request
 
     def _identity(self, page_url: str, signals: PageSignals) -> str:
         """The page's own URL, or the same-site ``rel=canonical`` it declares. A canonical

@@ -1,0 +1,56 @@
+"""Kill a distributed worker at one exact point of its work, for tests/test_distributed.py.
+
+With this folder on ``PYTHONPATH`` and ``MENTIONSPIDER_TEST_KILL`` set to a point below,
+the first ``mentionspider worker`` process of the sweep to reach that point (one in the
+whole cluster: the first to set a Redis key) sends itself SIGKILL right there, as a
+machine that loses power would stop. Nothing else changes: the worker is the real one,
+talking to the real Redis, fetching from the virtual web.
+
+- ``seeds``: ``start()`` has just had its seeds admitted (and, by design, queued).
+- ``release``: a level of a site has just been released to this worker, before the
+  next level is queued (``RedisLevels.release`` returned).
+- ``follow``: the worker has just queued the pages of a level after the seeds'.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+POINT = os.environ.get("MENTIONSPIDER_TEST_KILL", "")
+
+
+def _die_once(url: str) -> None:
+    import redis
+
+    if redis.Redis.from_url(url).set("mentionspider:test:killed", os.getpid(), nx=True):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _install(url: str) -> None:
+    from mentionspider.distributed.frontier import RedisFrontier, RedisLevels
+
+    queue, release = RedisFrontier.queue, RedisLevels.release
+
+    def queued(self, pages, release=None):  # type: ignore[no-untyped-def]
+        answers = queue(self, pages, release)
+        kinds = {kind for (_, kind, _, _), answer in zip(pages, answers) if answer is None}
+        levels = {level[1] for (_, _, level, _), answer in zip(pages, answers)
+                  if answer is None and level is not None}
+        if (POINT == "seeds" and "seed" in kinds) or (POINT == "follow" and levels - {0}):
+            _die_once(url)
+        return answers
+
+    def released(self, site, depth, page, links):  # type: ignore[no-untyped-def]
+        found = release(self, site, depth, page, links)
+        if POINT == "release" and found:
+            _die_once(url)
+        return found
+
+    RedisFrontier.queue = queued  # type: ignore[method-assign]
+    RedisLevels.release = released  # type: ignore[method-assign]
+
+
+if POINT and len(sys.argv) > 3 and sys.argv[1] == "worker" and sys.argv[2] == "--redis":
+    _install(sys.argv[3])
