@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Final
 from urllib.parse import unquote, urlsplit
 
@@ -31,6 +31,9 @@ _LABEL: Final = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _EMAIL: Final = re.compile(
     rf"(?<![\w.+-])([a-z0-9][a-z0-9._%+-]{{0,63}}){_AT}((?:{_LABEL}{_DOT})+[a-z]{{2,24}})(?![\w-])",
     re.I)
+# An "@" or its obfuscation: every match of _EMAIL holds one, starting with one of "@&[({<".
+_AT_CORE: Final = re.compile(r"[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]|@|&#0*64;|&commat;", re.I)
+_DOT_RE: Final = re.compile(_DOT, re.I)
 _MAILTO: Final = re.compile(r"href\s*=\s*[\"']?\s*mailto:([^\"'>\s?]+)", re.I)
 _VALID: Final = re.compile(rf"[a-z0-9!#$%&'*+/=?^_`{{|}}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{{|}}~-]+)*"
                            rf"@(?:{_LABEL}\.)+[a-z]{{2,24}}")
@@ -72,16 +75,48 @@ def valid_email(address: str) -> bool:
 
 def find_emails(text: str) -> list[str]:
     """E-mail addresses written in ``text``, plain or obfuscated, first seen first."""
-    if "@" not in text and "at" not in text.lower() and "&#" not in text:
-        return []
     found: dict[str, None] = {}
-    for match in _EMAIL.finditer(text):
+    for match in _email_matches(text):
         local = match.group(1)
-        domain = re.sub(_DOT, ".", match.group(2), flags=re.I)
+        domain = _DOT_RE.sub(".", match.group(2))
         address = f"{local}@{domain}".lower()
         if valid_email(address):
             found.setdefault(address)
     return list(found)
+
+
+def _email_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_EMAIL.finditer(text)``, trying the regex only where an address
+    can start: at most 64 characters (its local part) before an ``@`` or an obfuscated
+    one, and the whitespace in front of that. The local part is made of characters that
+    neither start an ``@`` (or its obfuscations) nor are whitespace, so it ends where
+    that whitespace begins."""
+    pos = tried = 0
+    match_at, is_core = _EMAIL.match, _AT_CORE.match
+    for at in _starts(text, "@&[({<"):
+        if at < pos or is_core(text, at) is None:
+            continue  # inside the last address, or no "@" here
+        while at > pos and text[at - 1].isspace():
+            at -= 1
+        for start in range(max(tried, pos, at - 64), at):
+            if (match := match_at(text, start)) is not None:
+                yield match
+                pos = match.end()
+                break
+        tried = max(tried, at)
+
+
+def _starts(text: str, chars: str) -> list[int]:
+    """Where in ``text`` any of ``chars`` is, in order (``str.find`` is many times faster
+    than a regex scan for a set of characters)."""
+    found: list[int] = []
+    for char in chars:
+        at = text.find(char)
+        while at >= 0:
+            found.append(at)
+            at = text.find(char, at + 1)
+    found.sort()
+    return found
 
 
 def mailto_emails(html: str) -> list[str]:

@@ -124,7 +124,7 @@ class PageAnalyser:
         if self.competitors is not None:
             result.competitor_mentions = self._mentions(text, starts, blocks, self.competitors,
                                                         self.competitor_domains)
-        if "@" in text or _OBFUSCATED_AT.search(text):
+        if "@" in text or _has_obfuscated_at(text):
             result.emails = self.site_emails(find_emails(text))
         if self._lower_keywords or result.lang is None:
             main = " ".join([b.text for b in blocks if b.placement == "main"]) or text
@@ -222,6 +222,19 @@ class PageAnalyser:
                     if self.brand.needs_cue(Match(0, 0, m.name, m.matched))}
         has_cue = bool(result.brand_link_rels) or len(cue_only) < len(result.mentions)
         return result.mentions if has_cue else [m for m in result.mentions if m not in cue_only]
+
+
+def _has_obfuscated_at(text: str) -> bool:
+    """``_OBFUSCATED_AT.search(text)``, with the regex tried only where a match can start:
+    ``str.find`` skips a page's text many times faster than a regex scan."""
+    match = _OBFUSCATED_AT.match
+    for char in "[({<&":
+        at = text.find(char)
+        while at >= 0:
+            if match(text, at) is not None:
+                return True
+            at = text.find(char, at + 1)
+    return False
 
 
 def _may_be_contact(url: str, text: str) -> bool:
