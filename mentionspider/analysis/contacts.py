@@ -19,6 +19,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Final
 from urllib.parse import unquote, urlsplit
 
@@ -147,6 +148,7 @@ def best_email(addresses: Iterable[str], site: str) -> str | None:
     return min(candidates, key=rank)
 
 
+@lru_cache(maxsize=65536)  # a site's contact links come back on every page of it
 def contact_page_rank(url: str, text: str = "") -> int | None:
     """How good a contact route the page at ``url`` (linked as ``text``) is: 0 contact,
     1 write for us / advertise, 2 impressum, 3 about; None when it is none of them."""

@@ -248,12 +248,17 @@ class Matcher:
             return matches
         return []
 
-    def find(self, text: str) -> list[Match]:
-        """All occurrences in ``text``: non-overlapping, in order, longest first at a position."""
+    def find(self, text: str, *, lower: str | None = None) -> list[Match]:
+        """All occurrences in ``text``: non-overlapping, in order, longest first at a position.
+
+        ``lower`` is ``text.lower()`` when the caller has it already (several matchers
+        on one text); it is not used when accents are folded.
+        """
         if self._fast is None or self._exact is None:
             return []
         haystack = fold_accents(text) if self._fold else text
-        lower = haystack.lower()
+        if self._fold or lower is None:
+            lower = haystack.lower()
         found: list[Match] = []
         if len(lower) != len(haystack):  # a character whose lower case is longer ("İ")
             for exact_match in self._exact.finditer(haystack):

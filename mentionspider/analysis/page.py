@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
+from operator import attrgetter
 from urllib.parse import urlsplit
 
 from mentionspider.analysis.contacts import CONTACT_WORDS, contact_page_rank, find_emails
@@ -30,7 +32,10 @@ _AFTER_ORIGIN = frozenset(("", "/", "?", "#"))
 _CONTACT_HINTS = ("contact", "kontakt", "about", "impressum", "imprint", "write", "guest",
                   "advertis", "contribut", "over-ons", "ber-uns", "propos", "team", "colofon",
                   "mentions", "quienes", "chi-siamo", "contat", "submit")
+# str.lower() never makes a text shorter: a longer link text is no contact word.
+_LONGEST_CONTACT_WORD = max(map(len, CONTACT_WORDS))
 _OBFUSCATED_AT = re.compile(r"[\[({<]\s*at\s*[\])}>]|&#0*64;", re.I)
+_LINKS = attrgetter("links")  # a block's links, for filter()
 #: rel tokens that stop a link from passing authority.
 NOFOLLOW_RELS = frozenset({"nofollow", "sponsored", "ugc"})
 
@@ -103,27 +108,30 @@ class PageAnalyser:
                                                spacing_variants=spacing_variants,
                                                fold_diacritics=fold_diacritics)
         self.keywords = tuple(keywords)
+        self._fold = fold_diacritics
         self._hosts: dict[str, tuple[bool, str | None, str]] = {}
         self._lower_keywords = tuple((k, k.lower()) for k in self.keywords if k.strip())
-        self._targets: dict[str, str] = {}  # this page's outbound hrefs -> canonical URLs
+        self._url_hosts: dict[str, tuple[bool, str | None, str]] = {}  # by URL, see _url_host
+        self._carried_by_url: dict[str, tuple[bool, str | None]] = {}
 
     def analyse(self, page: ParsedPage) -> PageAnalysis:
         result = PageAnalysis(title=page.title, lang=page.lang)
-        self._links(page.anchors, page.url, result)
+        targets, outbound = self._links(page.anchors, page.url, result)
         blocks = page.blocks
         # All blocks in one string: one regex scan per matcher and page. "\x00" is
         # neither a word character nor a space, so no name matches across two blocks.
         text = "\x00".join([block.text for block in blocks])
-        starts = list(accumulate([len(block.text) + 1 for block in blocks[:-1]], initial=0))
-        if result.outlinks:
-            result.outlinks = _with_snippets(result.outlinks, blocks, self._targets)
-        self._targets = {}
-        result.mentions = self._mentions(text, starts, blocks, self.brand, self.brand_domains)
+        if outbound:
+            result.outlinks = _with_snippets(outbound, blocks, targets)
+        lower = None if self._fold else text.lower()  # shared by the matchers
+        starts: list[int] = []
+        result.mentions = self._mentions(text, lower, blocks, self.brand, self.brand_domains,
+                                         starts)
         if self.brand.has_cue_names and result.mentions:
             result.mentions = self._apply_cues(result)
         if self.competitors is not None:
-            result.competitor_mentions = self._mentions(text, starts, blocks, self.competitors,
-                                                        self.competitor_domains)
+            result.competitor_mentions = self._mentions(text, lower, blocks, self.competitors,
+                                                        self.competitor_domains, starts)
         if "@" in text or _has_obfuscated_at(text):
             result.emails = self.site_emails(find_emails(text))
         if self._lower_keywords or result.lang is None:
@@ -155,7 +163,36 @@ class PageAnalyser:
                                     registered_domain(host))
         return info
 
-    def _links(self, anchors: list[Anchor], page_url: str, result: PageAnalysis) -> None:
+    def _url_host(self, url: str) -> tuple[bool, str | None, str]:
+        """:meth:`_host` of ``url``'s host, cached by URL: a site's menus and footer
+        links come back on every page of it."""
+        info = self._url_hosts.get(url)
+        if info is None:
+            if len(self._url_hosts) > 50_000:
+                self._url_hosts.clear()
+            info = self._url_hosts[url] = self._host(host_of(url))
+        return info
+
+    def _carried(self, url: str) -> tuple[bool, str | None]:
+        """(a brand host, the first competitor domain or None) among the hosts that
+        ``url`` carries (an affiliate or tracking redirect's destination), cached by URL."""
+        info = self._carried_by_url.get(url)
+        if info is None:
+            if len(self._carried_by_url) > 50_000:
+                self._carried_by_url.clear()
+            brand, competitor = False, None
+            for carried in carried_hosts(url):
+                carried_brand, carried_competitor, _site = self._host(carried)
+                brand = brand or carried_brand
+                competitor = competitor or carried_competitor
+            info = self._carried_by_url[url] = (brand, competitor)
+        return info
+
+    def _links(self, anchors: list[Anchor], page_url: str, result: PageAnalysis
+               ) -> tuple[dict[str, str], list[tuple[str, str, str, str]]]:
+        """Fill in ``result``'s brand, competitor, internal and contact links; return the
+        page's outbound hrefs with their canonical URLs, and the outbound links (URL,
+        anchor text, rel, placement; one per URL) for :func:`_with_snippets`."""
         seen_out: set[str] = set()
         seen_in: set[str] = set()
         competitor_links: set[str] = set()
@@ -168,20 +205,21 @@ class PageAnalyser:
         except ValueError:
             prefix = "\x00"
         size = len(prefix)
+        url_host, carried_of = self._url_host, self._carried
+        targets: dict[str, str] = {}
+        outbound: list[tuple[str, str, str, str]] = []
+        internal = result.internal_links
         for anchor in anchors:
             url = anchor.url
             if url.startswith(prefix) and url[size:size + 1] in _AFTER_ORIGIN:
                 brand, competitor, site = page_host
             else:
-                brand, competitor, site = self._host(host_of(url))
-            rel = " ".join(sorted(anchor.rel)) if anchor.rel else ""
-            if not brand and competitor is None and site != page_site:
+                brand, competitor, site = url_host(url)
+            if site != page_site and not brand and competitor is None:
                 # through an affiliate or tracking redirect?
-                for carried in carried_hosts(url):
-                    carried_brand, carried_competitor, _site = self._host(carried)
-                    brand = brand or carried_brand
-                    competitor = competitor or carried_competitor
+                brand, competitor = carried_of(url)
             if brand:
+                rel = " ".join(sorted(anchor.rel)) if anchor.rel else ""
                 result.brand_link_rels.append(rel)
                 result.brand_links.append(OutLink(url, anchor.text, rel, anchor.placement))
             if competitor is not None:
@@ -189,27 +227,37 @@ class PageAnalyser:
             if site == page_site:
                 if url not in seen_in:
                     seen_in.add(url)
-                    result.internal_links.append(url)
-                    if _may_be_contact(url, anchor.text):
-                        rank = contact_page_rank(url, anchor.text)
+                    internal.append(url)
+                    text = anchor.text
+                    if _contact_hint(url) or (len(text) <= _LONGEST_CONTACT_WORD
+                                              and text.lower() in CONTACT_WORDS):
+                        rank = contact_page_rank(url, text)
                         if rank is not None:
                             result.contact_links.append((url, rank))
             else:
-                target = canonical_url(url)  # no tracking parameters, sorted query
-                self._targets[url] = target
+                target = targets[url] = canonical_url(url)  # no tracking parameters, sorted query
                 if target not in seen_out:
                     seen_out.add(target)
-                    result.outlinks.append(OutLink(target, anchor.text, rel, anchor.placement))
+                    rel = " ".join(sorted(anchor.rel)) if anchor.rel else ""
+                    outbound.append((target, anchor.text, rel, anchor.placement))
         result.competitor_links = sorted(competitor_links)
+        return targets, outbound
 
     @staticmethod
-    def _mentions(text: str, starts: list[int], blocks: list[TextBlock], matcher: Matcher,
-                  domains: tuple[str, ...]) -> list[FoundMention]:
+    def _mentions(text: str, lower: str | None, blocks: list[TextBlock], matcher: Matcher,
+                  domains: tuple[str, ...], starts: list[int]) -> list[FoundMention]:
+        """The matches in ``text`` (the blocks' texts joined by "\x00"; ``lower``: its
+        lower case or None), each with its block; ``starts``, where each block starts in
+        ``text``, is filled in on the first match (most pages have none)."""
+        matches = matcher.find(text, lower=lower)
+        if matches and not starts:
+            starts.extend(accumulate([len(block.text) + 1 for block in blocks[:-1]], initial=0))
         found = []
-        for match in matcher.find(text):
+        for match in matches:
             index = bisect_right(starts, match.start) - 1
+            offset = starts[index]
             block = blocks[index]
-            start, end = match.start - starts[index], match.end - starts[index]
+            start, end = match.start - offset, match.end - offset
             in_link = any(span.start < end and start < span.end and _leads_to(span.url, domains)
                           for span in block.links)
             found.append(FoundMention(match.name, match.matched, block.placement,
@@ -237,24 +285,28 @@ def _has_obfuscated_at(text: str) -> bool:
     return False
 
 
-def _may_be_contact(url: str, text: str) -> bool:
-    """A cheap first test before :func:`contact_page_rank`."""
+@lru_cache(maxsize=65536)
+def _contact_hint(url: str) -> bool:
+    """``url`` has a word of a contact page in it: with a link text in
+    :data:`CONTACT_WORDS`, the cheap first test before :func:`contact_page_rank`."""
     low = url.lower()
-    return any(word in low for word in _CONTACT_HINTS) or text.lower() in CONTACT_WORDS
+    return any(word in low for word in _CONTACT_HINTS)
 
 
-def _with_snippets(outlinks: list[OutLink], blocks: list[TextBlock],
+def _with_snippets(outbound: list[tuple[str, str, str, str]], blocks: list[TextBlock],
                    targets: dict[str, str]) -> list[OutLink]:
-    """Each outbound link with the sentence around its first visible occurrence
-    (``targets``: each outbound href of the page and its canonical URL)."""
+    """Each outbound link (URL, anchor text, rel, placement) with the sentence around
+    its first visible occurrence (``targets``: each outbound href of the page and its
+    canonical URL)."""
     found: dict[str, str] = {}
-    for block in blocks:
+    get = targets.get
+    for block in filter(_LINKS, blocks):
         for span in block.links:
-            url = targets.get(span.url)
+            url = get(span.url)
             if url is not None and url not in found:
                 found[url] = snippet(block.text, span.start, span.end)
-    return [replace(link, snippet=found[link.url]) if link.url in found else link
-            for link in outlinks]
+    return [OutLink(url, text, rel, placement, found.get(url, ""))
+            for url, text, rel, placement in outbound]
 
 
 def _starts_a_word(text: str, word: str) -> bool:

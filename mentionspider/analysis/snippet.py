@@ -62,6 +62,8 @@ def snippet(text: str, start: int, end: int, width: int = 200) -> str:
     word boundaries, about evenly around the mention, and ``…`` marks each cut.
     Whitespace is collapsed.
     """
+    if len(text) <= width:  # every sentence fits: the whole text (most links' blocks)
+        return _collapse(text)
     spans = sentence_spans(text)
     first = next(i for i, (_, e) in enumerate(spans) if e > start or i == len(spans) - 1)
     last = next((i for i in range(first, len(spans)) if spans[i][1] >= end), len(spans) - 1)
