@@ -230,6 +230,11 @@ def _distributed_sweep(campaign: Campaign, db: str, url: str, workers: int,
         raise CampaignFileError(f"--redis: {exc}") from None
     _print_summary(db, campaign.name, result.run_id, result.stats,
                    time.monotonic() - started, campaign.search)
+    if result.error:
+        click.echo(f"Error: run {result.run_id} stopped: {result.error}; the database keeps "
+                   "every item written before (sweep --resume goes on if Redis kept its data)",
+                   err=True)
+        sys.exit(1)
     if result.status != "finished":
         click.echo(f"Error: run {result.run_id} {result.status}; the database keeps every "
                    "item that reached the writer (--resume goes on)", err=True)
@@ -241,7 +246,9 @@ def _distributed_sweep(campaign: Campaign, db: str, url: str, workers: int,
               help="The Redis of a running distributed sweep (redis://HOST:6379/0).")
 @click.option("--log-level", default="WARNING", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
-def worker(redis_url: str, log_level: str) -> None:
+@click.option("--local", is_flag=True, hidden=True,
+              help="Started by sweep --redis, which reports why the sweep stopped.")
+def worker(redis_url: str, log_level: str, local: bool) -> None:
     """Join a distributed sweep as one more worker, on this or another machine; it stops
     when the sweep is over. Exit codes: 0 done, 1 stopped (Redis lost), 2 no Redis or no
     sweep to join.
@@ -252,11 +259,12 @@ def worker(redis_url: str, log_level: str) -> None:
     from mentionspider.distributed.connection import RedisUnavailable
 
     try:
-        reason = run_worker(redis_url, {"LOG_LEVEL": log_level.upper()})
+        reason, error = run_worker(redis_url, {"LOG_LEVEL": log_level.upper()})
     except (RedisUnavailable, NoSweep) as exc:
         raise CampaignFileError(f"--redis: {exc}") from None
     if reason != "finished":
-        click.echo(f"Error: worker stopped: {reason}", err=True)
+        if not local:
+            click.echo(f"Error: worker stopped: {error or reason}", err=True)
         sys.exit(1)
 
 

@@ -7,6 +7,7 @@ no Redis at the start is one line and exit code 2.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -19,6 +20,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,10 +39,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A redis-server of our own on a free loopback port, in a temporary directory."""
-    port, folder = free_port(), tmp_path_factory.mktemp("redis")
+@contextlib.contextmanager
+def redis_server(folder: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A redis-server of our own on a free loopback port, in ``folder``: (URL, process)."""
+    port = free_port()
     server = subprocess.Popen([SERVER, "--port", str(port), "--bind", "127.0.0.1",
                                "--dir", str(folder), "--save", "", "--appendonly", "no"],
                               stdout=subprocess.DEVNULL)
@@ -52,10 +54,17 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
             except OSError:
                 time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}/0", server
     finally:
-        server.terminate()
+        if server.poll() is None:
+            server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as (url, _):
+        yield url
 
 
 def findings(db: Path) -> list[tuple[tuple[str, str], ...]]:
@@ -255,3 +264,77 @@ def test_a_worker_killed_at_each_step_of_a_page_loses_nothing(
     assert pid is not None, f"no worker reached {point}"
     finish_killed_run(coordinator, f"{socket.gethostname()}-{pid.decode()}", db, alone,
                       sample_web)
+
+
+def copy_store(source: Path, target: Path) -> None:
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def wait_for(predicate: Any, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.02)
+
+
+def workers_left(url: str) -> list[str]:
+    """Worker processes of the sweep at ``url`` still running."""
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return [line for line in ps.splitlines() if "mentionspider.cli worker" in line and url in line]
+
+
+OPPORTUNITIES = "SELECT id, state, note, state_changed_at, active FROM opportunities"
+STORE_FAULT = re.compile(r"Error: run 2 stopped: lost Redis at (\S+): [^\n]+; the database keeps "
+                         r"every item written before \(sweep --resume goes on if Redis kept its "
+                         r"data\)")
+
+
+def test_redis_lost_mid_run_is_one_line_exit_1_and_the_store_intact(
+        sample_web: VirtualWeb, polite: tuple[Path, Path], tmp_path: Path) -> None:
+    """redis-server killed while two workers crawl: the sweep stops with exit code 1 and
+    one line; no worker prints a traceback; the store holds whole pages only (each with
+    all its mentions), the run is recorded as stopped, outreach states are untouched."""
+    import redis
+
+    campaign, alone = polite
+    db = tmp_path / "lost.db"
+    copy_store(alone, db)  # a store with a run before: what outreach did must survive
+    ids = sorted(row[0] for row in stored(db, "SELECT id FROM opportunities"))[:2]
+    for opportunity, state in zip(ids, ("contacted", "won")):
+        done = run_cli(["state", opportunity, state, "--db", str(db), "--note", "by hand"])
+        assert done.returncode == 0, done.stderr
+    before = stored(db, OPPORTUNITIES)
+    with redis_server(tmp_path) as (url, server):
+        coordinator = start_sweep(campaign, db, sample_web, url, "--workers", "2")
+        client = redis.Redis.from_url(url)
+        wait_for(lambda: client.exists("mentionspider:run"), "the sweep published")
+        clean = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        joined = subprocess.Popen(  # one more worker, as from another machine
+            [sys.executable, "-m", "mentionspider.cli", "worker", "--redis", url], cwd=ROOT,
+            env={**clean, **proxy_env(sample_web.url)}, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: (client.scard("mentionspider:frontier:seen") or 0) >= 6,
+                 "six pages admitted")
+        server.kill()  # mid-run: pages queued, in flight and on their way to the writer
+        out, err = coordinator.communicate(timeout=120)
+        _, joined_err = joined.communicate(timeout=120)
+    assert joined.returncode == 1
+    assert re.fullmatch(f"Error: worker stopped: lost Redis at {re.escape(url)}: [^\\n]+\n",
+                        joined_err), joined_err[-3000:]
+    assert coordinator.returncode == 1, err[-3000:]
+    lines = err.splitlines()
+    assert len(lines) == 1 and STORE_FAULT.fullmatch(lines[0]), err[-3000:]
+    assert STORE_FAULT.fullmatch(lines[0])[1] == url  # type: ignore[index]
+    assert not workers_left(url)
+    check = run_cli(["check-db", "--db", str(db)])
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert stored(db, "SELECT id, status FROM runs") == [(1, "finished"),
+                                                         (2, "stopped: redis_lost")]
+    # whole pages only: every page the stopped run wrote has all its mentions
+    assert stored(db, "SELECT p.url, p.mention_count, count(m.seq) FROM pages p LEFT JOIN "
+                      "mentions m ON m.page_url = p.url AND m.campaign = p.campaign "
+                      "WHERE p.last_run = 2 GROUP BY p.url HAVING p.mention_count != "
+                      "count(m.seq)") == []
+    assert stored(db, PAGES) == stored(alone, PAGES)
+    assert stored(db, OPPORTUNITIES) == before

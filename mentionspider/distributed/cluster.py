@@ -57,8 +57,11 @@ class NoSweep(Exception):
 
 
 class ClusterResult:
-    def __init__(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
-        self.run_id, self.status, self.stats = run_id, status, stats
+    """How a distributed sweep ended; ``error``: why it stopped, one line (or empty)."""
+
+    def __init__(self, run_id: int, status: str, stats: dict[str, Any],
+                 error: str = "") -> None:
+        self.run_id, self.status, self.stats, self.error = run_id, status, stats, error
 
 
 def _clear(server: Any) -> None:
@@ -74,7 +77,7 @@ def _clear(server: Any) -> None:
 
 def worker_command(url: str, log_level: str) -> list[str]:
     return [sys.executable, "-m", "mentionspider.cli", "worker", "--redis", url,
-            "--log-level", log_level]
+            "--log-level", log_level, "--local"]
 
 
 def worker_id(pid: int | None = None) -> str:
@@ -114,13 +117,12 @@ def run_coordinator(campaign: Campaign, db: str | Path, url: str, *, workers: in
         raise RedisUnavailable(f"cannot reach Redis at {url}: {exc}") from None
     writer = Writer(server, store, run_id, campaign, batch)
     procs = [subprocess.Popen(worker_command(url, log_level)) for _ in range(workers)]
-    status = "finished"
+    status, error = "finished", ""
     try:
         writer.recover()
         status = _coordinate(server, writer, procs, poll)
-    except RedisError as exc:
-        logger.error("lost Redis: %s", exc)
-        status = "stopped: redis_lost"
+    except RedisError as exc:  # said once, by the CLI; the workers stop quietly
+        status, error = "stopped: redis_lost", f"lost Redis at {url}: {exc}"
     except KeyboardInterrupt:
         status = "stopped: shutdown"
     finally:
@@ -141,7 +143,7 @@ def run_coordinator(campaign: Campaign, db: str | Path, url: str, *, workers: in
     store.finish_run(run_id, status=status, counts={**writer.counts, "errors": errors},
                      stats=stats)
     store.close()
-    return ClusterResult(run_id, status, stats)
+    return ClusterResult(run_id, status, stats, error)
 
 
 def _coordinate(server: Any, writer: Writer, procs: list[subprocess.Popen[bytes]],
@@ -195,8 +197,9 @@ def _stop(procs: list[subprocess.Popen[bytes]], *, graceful: bool) -> None:
             proc.wait()
 
 
-def run_worker(url: str, overrides: Mapping[str, Any] | None = None) -> str:
-    """Join the sweep published in Redis at ``url``; returns the spider's close reason."""
+def run_worker(url: str, overrides: Mapping[str, Any] | None = None) -> tuple[str, str]:
+    """Join the sweep published in Redis at ``url``; returns the spider's close reason
+    and, when Redis was lost, the one line that says so."""
     from scrapy.crawler import CrawlerProcess
 
     from mentionspider.distributed.spider import WorkerSpider
@@ -225,4 +228,6 @@ def run_worker(url: str, overrides: Mapping[str, Any] | None = None) -> str:
     process.crawl(crawler, campaign=campaign)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    return str(stats.get("finish_reason", "unknown"))
+    spider = crawler.spider
+    error = spider.redis_error if isinstance(spider, WorkerSpider) else ""
+    return str(stats.get("finish_reason", "unknown")), error

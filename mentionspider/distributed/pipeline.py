@@ -10,10 +10,10 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 
 from mentionspider.distributed import keys
-from mentionspider.distributed.connection import connect
+from mentionspider.distributed.connection import RedisError, connect
 from mentionspider.items import LinkCheckItem
 
 __all__ = ["PushItemPipeline"]
@@ -37,6 +37,12 @@ class PushItemPipeline:
         pipe.lpush(keys.ITEMS, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
         if isinstance(item, LinkCheckItem):
             pipe.srem(self.claims, item.url)
-        pipe.execute()
+        try:
+            pipe.execute()
+        except RedisError as exc:  # it never reached Redis: fetched again on --resume
+            from mentionspider.distributed.spider import lost_redis
+
+            lost_redis(self.crawler, exc)
+            raise DropItem("lost Redis") from None
         self.crawler.stats.inc_value("mentionspider/distributed/items_pushed")
         return item

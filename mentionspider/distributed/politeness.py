@@ -27,11 +27,11 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
 from mentionspider.distributed import keys
-from mentionspider.distributed.connection import connect
+from mentionspider.distributed.connection import RedisError, connect
 from mentionspider.linkcheck.middleware import is_check
 
 __all__ = ["HostLeaseMiddleware", "LEASE_META"]
@@ -101,9 +101,15 @@ class HostLeaseMiddleware:
         token = uuid.uuid4().hex
         waited = 0
         while True:
-            wait_ms = int(self._acquire(keys=[keys.host_next(slot), keys.host_inflight(slot),
-                                              self.leases],
-                                        args=[token, delay_ms, concurrency, self.lease_ms]))
+            try:
+                wait_ms = int(self._acquire(keys=[keys.host_next(slot), keys.host_inflight(slot),
+                                                  self.leases],
+                                            args=[token, delay_ms, concurrency, self.lease_ms]))
+            except RedisError as exc:  # no lease without Redis: the worker stops
+                from mentionspider.distributed.spider import lost_redis
+
+                lost_redis(self.crawler, exc)
+                raise IgnoreRequest("lost Redis") from None
             if wait_ms <= 0:
                 break
             waited += wait_ms
@@ -118,8 +124,13 @@ class HostLeaseMiddleware:
         lease = request.meta.pop(LEASE_META, None)
         if lease:
             slot, token, delay_ms = lease
-            self._release(keys=[keys.host_next(slot), keys.host_inflight(slot), self.leases],
-                          args=[token, delay_ms])
+            try:
+                self._release(keys=[keys.host_next(slot), keys.host_inflight(slot), self.leases],
+                              args=[token, delay_ms])
+            except RedisError as exc:
+                from mentionspider.distributed.spider import lost_redis
+
+                lost_redis(self.crawler, exc)
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._give_back(request)

@@ -22,7 +22,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from mentionspider.distributed import keys
-from mentionspider.distributed.connection import connect
+from mentionspider.distributed.connection import RedisError, connect
 from mentionspider.distributed.queue import ReliableQueue
 
 __all__ = ["DistributedScheduler"]
@@ -52,13 +52,28 @@ class DistributedScheduler(Scheduler):
         self.queue = ReliableQueue(self.server, spider, self.queue_key, worker=self.worker)
 
     def close(self, reason: str) -> None:
-        self.ack_finished()
+        try:
+            self.ack_finished()
+        except RedisError:
+            pass  # Redis is gone: the requests go back when a sweep resumes
+
+    def _lost(self, exc: BaseException) -> None:
+        from mentionspider.distributed.spider import lost_redis
+
+        lost_redis(self.crawler, exc)
 
     # --- in -----------------------------------------------------------------------------
     def _shared(self, request: Any) -> bool:
         return getattr(request.callback, "__name__", "") == "parse_page"
 
     def enqueue_request(self, request: Any) -> bool:
+        try:
+            return self._enqueue(request)
+        except RedisError as exc:
+            self._lost(exc)
+            return False
+
+    def _enqueue(self, request: Any) -> bool:
         if not request.dont_filter and self.df.request_seen(request):
             self.crawler.stats.inc_value("mentionspider/distributed/duplicates")
             return False
@@ -72,6 +87,13 @@ class DistributedScheduler(Scheduler):
 
     # --- out ----------------------------------------------------------------------------
     def next_request(self) -> Any:
+        try:
+            return self._next()
+        except RedisError as exc:
+            self._lost(exc)
+            return None
+
+    def _next(self) -> Any:
         self.ack_finished()
         if self.local:
             return self.local.popleft()
@@ -84,10 +106,17 @@ class DistributedScheduler(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        return bool(self.local) or len(self.queue) > 0
+        return bool(self.local) or self._queued() > 0
 
     def __len__(self) -> int:
-        return len(self.local) + len(self.queue)
+        return len(self.local) + self._queued()
+
+    def _queued(self) -> int:
+        try:
+            return len(self.queue)
+        except RedisError as exc:
+            self._lost(exc)
+            return 0
 
     def in_flight(self) -> int:
         """Shared requests popped and not yet acknowledged."""

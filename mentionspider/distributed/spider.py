@@ -32,7 +32,7 @@ from mentionspider.frontier import Frontier
 from mentionspider.linkcheck.checker import LinkChecker
 from mentionspider.spiders.sweep import SweepSpider
 
-__all__ = ["WorkerSpider"]
+__all__ = ["WorkerSpider", "QuietAfterLoss", "lost_redis"]
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class WorkerSpider(SweepSpider):
     server: Any
     worker: str
     redis_lost: bool
+    redis_error: str
     closing: bool
     _idle_script: Any
     _take_orphan: Any
@@ -75,6 +76,7 @@ class WorkerSpider(SweepSpider):
         spider.worker = settings.get("MENTIONSPIDER_WORKER_ID")
         spider.levels = RedisLevels(spider.server)
         spider.redis_lost = False
+        spider.redis_error = ""
         spider.closing = False
         spider._idle_script = spider.server.register_script(IDLE_SCRIPT)
         spider._take_orphan = spider.server.register_script(ORPHAN_SCRIPT)
@@ -176,6 +178,9 @@ class WorkerSpider(SweepSpider):
 
     # --- lifecycle ------------------------------------------------------------------------
     def _worker_opened(self) -> None:
+        quiet = QuietAfterLoss(self.crawler)  # on the handlers Scrapy installed for this crawl
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(quiet)
         checker = LinkChecker.of(self.crawler)
         checker.checked = CheckClaims(self.server, self.worker)  # type: ignore[assignment]
         pipe = self.server.pipeline()
@@ -199,14 +204,22 @@ class WorkerSpider(SweepSpider):
                        or checker.out or checker.in_flight)
         return self.crawler.engine.spider_is_idle() and not waiting
 
+    def lost_redis(self, exc: BaseException | None) -> None:
+        """A call to Redis failed: Redis is gone. Stop; nothing more this worker logs is
+        shown (:class:`QuietAfterLoss`): the one line saying so is the CLI's (the sweep's,
+        for the workers it started)."""
+        if self.redis_lost:
+            return
+        self.redis_lost = True
+        url = self.crawler.settings.get("MENTIONSPIDER_REDIS_URL")
+        self.redis_error = f"lost Redis at {url}: {exc}" if exc else f"lost Redis at {url}"
+        self._close("redis_lost")
+
     def _heartbeat(self) -> None:
         try:
             self._beat_once()
         except RedisError as exc:
-            if not self.redis_lost:
-                self.redis_lost = True
-                logger.error("lost Redis: %s", exc)
-                self._close("redis_lost")
+            self.lost_redis(exc)
 
     def _beat_once(self) -> None:
         scheduler = self._scheduler()
@@ -243,7 +256,7 @@ class WorkerSpider(SweepSpider):
                     keys=[keys.processing(self.worker), keys.state(self.worker)])
 
     def _close(self, reason: str) -> None:
-        if not self.closing:
+        if not self.closing and self.crawler.engine.spider is not None:
             self.closing = True
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
@@ -268,4 +281,29 @@ class WorkerSpider(SweepSpider):
                 pipe.delete(keys.alive(self.worker), keys.state(self.worker))
             pipe.execute()
         except RedisError as exc:
-            logger.error("lost Redis at close: %s", exc)
+            self.lost_redis(exc)
+
+
+def lost_redis(crawler: Any, exc: BaseException) -> None:
+    """Tell the worker spider of ``crawler`` that a call to Redis failed."""
+    spider = getattr(crawler, "spider", None)
+    if isinstance(spider, WorkerSpider):
+        spider.lost_redis(exc)
+
+
+class QuietAfterLoss(logging.Filter):
+    """On a worker's log handlers: a record carrying a Redis error means Redis is gone
+    (the worker stops, see :meth:`WorkerSpider.lost_redis`); from then on nothing is
+    shown, so losing Redis is one line, not a traceback per request in flight."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__()
+        self.crawler = crawler
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, RedisError):
+            lost_redis(self.crawler, exc)
+            return False
+        spider = getattr(self.crawler, "spider", None)
+        return not (isinstance(spider, WorkerSpider) and spider.redis_lost)
