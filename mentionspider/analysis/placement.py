@@ -68,6 +68,10 @@ _VOCABULARY: Final = re.compile(
         "|".join(sorted(_EXACT, key=len, reverse=True))))
 #: A class that states what a wrapper has or lacks ("has-sidebar", "with-rail", "no-ads").
 _MODIFIER: Final = re.compile(r"(?<![a-z0-9])(?:has|with|no)-[a-z0-9_-]*")
+#: "caption" as a type style: "text-caption", "typography-caption-tile", "caption-s".
+_TYPE_STYLE: Final = re.compile(
+    r"(?:text|typography|type|font)[-_]caption[a-z0-9_-]*|(?<![a-z0-9])caption-(?:xs|s|sm|m|md|l|lg"
+    r"|xl|\d+)(?![a-z0-9])")
 _MAIN_CLASS: Final = re.compile(
     r"(?:article|entry|post|story|blog)[-_]?(?:body|content|text)|articlebody", re.I)
 #: Who wrote a post or an article, next to it: a forum's user panel (user title, join date,
@@ -183,6 +187,9 @@ class _ClassSignals(dict[str, "str | None"]):
         if "hs_cos_wrapper_widget" in lowered:
             # so does HubSpot's CMS, in "hs_cos_wrapper_widget" (every module of a page)
             lowered = lowered.replace("hs_cos_wrapper_widget", "hs_cos_wrapper")
+        if "caption" in lowered:
+            # a type style of design systems ("text-caption", "caption-s"), not a caption
+            lowered = _TYPE_STYLE.sub(" ", lowered)
         if "has-" in lowered or "with-" in lowered or "no-" in lowered:
             # a state of a wrapper, not what it is: "has-sidebar", "with-rail", "no-ads"
             lowered = _MODIFIER.sub(" ", lowered)
