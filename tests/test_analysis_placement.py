@@ -442,3 +442,18 @@ def test_a_listings_own_list_of_cards_is_main_wherever_its_densest_text_is() -> 
                                    "wt-text-caption", "typography-caption-tile", "caption-s"])
 def test_a_wrapper_state_a_cms_module_wrapper_or_a_type_style_is_no_signal(value: str) -> None:
     assert class_signal(value) is None
+
+
+def test_a_page_whose_first_post_is_a_comment_is_a_thread() -> None:
+    # Invision-style topic: every post, the opening one too, is a "comment"
+    posts = "".join(f"<div class='ipsComment' id='comment-{n}_wrap'><p>{text}</p></div>"
+                    for n, text in enumerate(POSTS))
+    html = (f"<body><main><h1>Acme trowel: worth it?</h1>{posts}</main>"
+            f"<div class='about'>{ARTICLE}</div></body>")
+    result = placements(html)
+    assert {result[text] for text in POSTS} == {"main"}
+    # the same comments under an article's own text stay comments
+    html = (f"<body><main><h1>Acme trowel review</h1><div class='text'>{ARTICLE}</div>{posts}"
+            "</main></body>")
+    result = placements(html)
+    assert {result[text] for text in POSTS} == {"comments"}

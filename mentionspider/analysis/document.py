@@ -54,6 +54,8 @@ _MARKED_MAIN: Final = 300
 #: Running text outside the comments under which a page whose comments hold most of its
 #: text is a thread (forum, Q&A) rather than an article with a lively discussion.
 _THREAD_OPENING: Final = 1500
+#: Running text of the first paragraph of a page's own text: the opening post on a thread.
+_OPENING_POST: Final = 80
 #: Linked titles of items in a row that make a list of cards, and the most blocks between two.
 _CARD_RUN: Final = 3
 _CARD_GAP: Final = 8
@@ -440,7 +442,8 @@ def _is_thread(events: PageEvents,
     """Whether the comments of a page are its content: a forum thread or a Q&A page.
 
     So when the page marks posts up as schema.org forum posts, questions or
-    answers, or when its comment regions hold more than twice the running text of
+    answers, when the first paragraph of the page's own text (the opening post)
+    sits in a comment region, or when its comment regions hold more than twice the running text of
     everything else that could be main content and that text is short and not
     marked as main content (no article: the opening post is often just the first
     "comment").
@@ -450,10 +453,17 @@ def _is_thread(events: PageEvents,
         if region.placement == "comments" and (region.parent is None
                                                or region.parent.placement != "comments"):
             threads += region.chars
-    if not threads:
-        return False
     if events.thread:
         return True
+    if not threads:
+        return False
+    for text, _links, linked, meta, _seg in blocks:
+        if len(text) - linked >= _OPENING_POST and 2 * linked < len(text):
+            placement = meta[0].placement
+            if placement == "comments":
+                return True  # the first post is one of the "comments"
+            if placement is None or placement == "main":
+                break
     rest = marked = 0
     for text, _links, linked, meta, _seg in blocks:
         placement = meta[0].placement
