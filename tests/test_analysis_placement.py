@@ -457,3 +457,12 @@ def test_a_page_whose_first_post_is_a_comment_is_a_thread() -> None:
             "</main></body>")
     result = placements(html)
     assert {result[text] for text in POSTS} == {"comments"}
+
+
+def test_short_lines_of_another_entry_of_a_list_of_articles_are_main() -> None:
+    # a thread of <article>s in an article container: the long opening post, short replies
+    replies = "".join(f"<article class='reply'><p>{text}</p></article>" for text in POSTS)
+    html = (f"<body><article class='thread'><article class='op'><h1>Acme trowel: worth it?"
+            f"</h1>{ARTICLE * 2}</article>{replies}</article></body>")
+    result = placements(html)
+    assert {result[text] for text in POSTS} == {"main"}

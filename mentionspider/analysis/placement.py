@@ -380,6 +380,15 @@ def _page_main(region: Region) -> bool:
     return region.tag == "main" or region.attrib.get("role") == "main"
 
 
+def _other_entry(region: Region, best: int) -> bool:
+    """Whether the innermost main region around ``region`` is an entry (an article
+    container) that does not hold the densest text at ``best``: another post of a
+    thread, another entry of a list."""
+    while region.kind != "main" and region.parent is not None:
+        region = region.parent
+    return region.tag == "article" and not region.start < best < region.end
+
+
 def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
                     main: Main, card: bool = False) -> tuple[str, str]:
     """(placement, rule) of text that is main content or has no signal.
@@ -389,7 +398,8 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     content's first and last paragraphs is main unless it is a list of links,
     except that inside an article container (not ``<main>`` or ``role=main``,
     and not on a thread) short lines outside its densest part (datelines,
-    "Updated at", captions, "Explore further") are not. Unmarked text is main
+    "Updated at", captions, "Explore further") are not, unless they sit in
+    another ``<article>`` inside it (a reply, another entry of a list). Unmarked text is main
     inside the densest spans unless it is (nearly) all link text, and in the
     zone unless it is mostly links. Outside the zone, text of the page's
     ``<main>`` that is not mostly links (a hero, cards, a form's copy), ``<h1>``
@@ -413,7 +423,7 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
                 return ("main", CARD_TITLE) if card else ("sidebar", LINK_LIST)
             if in_spans or main.thread or tag in _HEADINGS or chars - linked >= _SHORT_LINE:
                 return "main", IN_MAIN_REGION
-            if _page_main(region):
+            if _page_main(region) or _other_entry(region, main.spans[0][0]):
                 return "main", IN_MAIN_REGION
             return ("header", SHORT_LINE) if pos < main.spans[0][0] else ("footer", SHORT_LINE)
         if link_share < 0.5 and (tag in ("h1", "h2") or chars - linked >= _KEEP_PARAGRAPH
