@@ -466,3 +466,32 @@ def test_short_lines_of_another_entry_of_a_list_of_articles_are_main() -> None:
             f"</h1>{ARTICLE * 2}</article>{replies}</article></body>")
     result = placements(html)
     assert {result[text] for text in POSTS} == {"main"}
+
+
+def test_the_intro_of_a_page_that_marks_no_main_content_is_main() -> None:
+    # a service page: header, a hero pitch, then the dense text; nothing marked as main
+    html = ("<body><div class='site-header'><a href='/'>Acme</a></div><div class='hero'>"
+            "<h2>Garden care that lasts</h2><p>Acme plans keep your lawn and your borders in "
+            f"shape all year for one monthly price.</p></div><div class='text'>{ARTICLE * 6}"
+            "</div></body>")
+    result = placements(html)
+    pitch = "Acme plans keep your lawn and your borders in shape all year for one monthly price."
+    assert result[pitch] == "main"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
+    assert rules[pitch] == (
+        "paragraph after the page's header, before its densest part (no main region marked)")
+    # before an article container's text, the same line is a standfirst, not main
+    html = html.replace("<div class='text'>", "<article>").replace("</div></body>",
+                                                                    "</article></body>")
+    assert placements(html)[pitch] == "header"
+
+
+@pytest.mark.parametrize("line", ["© 2025 Acme Widgets Ltd.", "Copyright 2025 Acme News.",
+                                  "Disclaimer: the views expressed are the author's own.",
+                                  "Follow us on Twitter for more garden tips.",
+                                  "Subscribe to the Acme newsletter"])
+def test_small_print_inside_the_main_content_is_not_main(line: str) -> None:
+    html = f"<body><article>{ARTICLE}<p>{line}</p>{ARTICLE}</article></body>"
+    assert placements(html)[line] == "footer"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
+    assert rules[line] == "small print (copyright, disclaimer, follow us)"

@@ -33,12 +33,14 @@ from .placement import (
     MARKUP,
     NO_MAIN,
     SHORT_LINE,
+    SMALL_PRINT,
     Region,
     block_placement,
     control_label,
     find_main,
     furniture_heading,
     resolve_regions,
+    small_print,
 )
 from .stream import BLOCK, CLOSE, NOT_URL_SCHEMES, OPEN, Meta, PageEvents, StreamedLink, stream
 from .text import normalize_text
@@ -303,6 +305,7 @@ def _place(page: ParsedPage, events: PageEvents,
         main = find_main(candidates, events.elements)
     if main is not None:
         main.thread = thread
+        main.marked = any(region.kind == "main" for region in regions)
         resolve_regions(regions, page_chars, main.zone, thread, main.spans[0])
     cards: set[int] | tuple[()] = ()
     grid: set[int] | tuple[()] = ()
@@ -330,6 +333,8 @@ def _place(page: ParsedPage, events: PageEvents,
                         placement, rule = "sidebar", FURNITURE_HEADING
                     elif len(text) <= 40 and control_label(text):
                         placement, rule = "sidebar", CONTROL
+                    elif small_print(text):
+                        placement, rule = "footer", SMALL_PRINT
             else:
                 placement, rule = "main", NO_MAIN
         if why is not None:

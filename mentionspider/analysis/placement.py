@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["control_label", "furniture_heading", "CLASS_SIGNALS", "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
+__all__ = ["control_label", "furniture_heading", "small_print", "CLASS_SIGNALS", "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
@@ -94,6 +94,9 @@ _SHOWING: Final = re.compile(r"[^:]*:|d-(?!none$)|visible-|show-for-(?!sr$)")
 _HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Inside the main content, a block with this share of link text is a list of links.
 _LINK_LIST: Final = 0.8
+#: On a page that marks no main content, a paragraph this long between its header and its
+#: densest part is its intro (a hero, a service's pitch, a category's description).
+_HERO_TEXT: Final = 80
 #: Outside the densest region, main-region text this long is still article text.
 _KEEP_PARAGRAPH: Final = 250
 #: Running text a block needs to score its parent as main content.
@@ -126,6 +129,14 @@ _FURNITURE_HEADING: Final = re.compile(
     r"|more from\b.*|people also (?:ask|bought|viewed|search for)|read next|up next"
     r"|discussion about this \w+|(?:sign up|subscribe) (?:for|to)(?: our)? newsletters?"
     r"|share this(?: \w+)?|top posters in this \w+)[\s.:!?…]*")
+#: Lines that are a page's legal small print or a call to follow it, wherever they sit:
+#: "© 2025 ...", "Copyright ...", "All rights reserved", "Disclaimer: ...", "Citation: ...",
+#: "Follow us on ...", "Subscribe to ...".
+_SMALL_PRINT: Final = re.compile(
+    r"\(?(?:disclaimer\b|copyright\b|©|\(c\) ?\d{4}|all rights reserved|citation:"
+    r"|follow (?:us|@\w+) on\b|subscribe to\b)", re.I)
+#: Longest text that can be small print.
+_SMALL_PRINT_TEXT: Final = 400
 #: Longest text that can be a control's label or a furniture heading.
 _LABEL: Final = 40
 
@@ -133,6 +144,12 @@ _LABEL: Final = 40
 def control_label(text: str) -> bool:
     """Whether a block's text is the label of a control ("Add to cart", "Sign in")."""
     return len(text) <= _LABEL and _CONTROL.fullmatch(text.lower()) is not None
+
+
+def small_print(text: str) -> bool:
+    """Whether a block is legal small print or a call to follow the site ("© 2025 Acme",
+    "Disclaimer: ...", "Follow us on ...")."""
+    return len(text) <= _SMALL_PRINT_TEXT and _SMALL_PRINT.match(text) is not None
 
 
 def furniture_heading(text: str) -> bool:
@@ -297,12 +314,13 @@ class Main:
     siblings: the stretch of the page between its header and its footer.
     """
 
-    __slots__ = ("spans", "zone", "thread")
+    __slots__ = ("spans", "zone", "thread", "marked")
 
     def __init__(self, spans: list[tuple[int, int]], zone: tuple[int, int]) -> None:
         self.spans = spans
         self.zone = zone
         self.thread = False  # the page is a forum thread or a Q&A page
+        self.marked = True  # some element of the page is marked as main content
 
 
 def find_main(blocks: Sequence[tuple[int, int, int, int, int, int, int]],
@@ -367,6 +385,8 @@ BEFORE = "before the main content"
 AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
 CONTROL = "label of a control (a button, a call to action)"
+SMALL_PRINT = "small print (copyright, disclaimer, follow us)"
+HERO = "paragraph after the page's header, before its densest part (no main region marked)"
 FURNITURE_HEADING = "under a heading that names page furniture (related posts, sign-ups)"
 CARD_LIST = "in a list of cards that holds more text than the densest part (a listing)"
 CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
@@ -404,8 +424,9 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     zone unless it is mostly links. Outside the zone, text of the page's
     ``<main>`` that is not mostly links (a hero, cards, a form's copy), ``<h1>``
     and ``<h2>`` headings and real paragraphs of an article container, and the
-    ``<h1>`` anywhere (the headline) stay main; the rest is furniture, named by
-    where it sits.
+    ``<h1>`` anywhere (the headline) stay main, and so do paragraphs before the
+    zone on a page that marks no main content (its intro); the rest is
+    furniture, named by where it sits.
     """
     link_share = linked / chars if chars else 1.0
     first, last = main.zone
@@ -440,4 +461,8 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
         return "main", HEADLINE
     if link_share >= 0.5:
         return "nav", LINKS_OUTSIDE
-    return ("header", BEFORE) if pos < first else ("footer", AFTER)
+    if pos < first:
+        if not main.marked and chars - linked >= _HERO_TEXT and 5 * linked < chars:
+            return "main", HERO
+        return "header", BEFORE
+    return "footer", AFTER
