@@ -479,7 +479,7 @@ def test_the_intro_of_a_page_that_marks_no_main_content_is_main() -> None:
     assert result[pitch] == "main"
     rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
     assert rules[pitch] == (
-        "paragraph after the page's header, before its densest part (no main region marked)")
+        "paragraph of a page that marks no main content (an intro, a pitch, a description)")
     # before an article container's text, the same line is a standfirst, not main
     html = html.replace("<div class='text'>", "<article>").replace("</div></body>",
                                                                     "</article></body>")

@@ -94,8 +94,8 @@ _SHOWING: Final = re.compile(r"[^:]*:|d-(?!none$)|visible-|show-for-(?!sr$)")
 _HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Inside the main content, a block with this share of link text is a list of links.
 _LINK_LIST: Final = 0.8
-#: On a page that marks no main content, a paragraph this long between its header and its
-#: densest part is its intro (a hero, a service's pitch, a category's description).
+#: On a page that marks no main content, a paragraph this long outside its densest part is
+#: its own text too (a hero's intro, a service's pitch, a category's description).
 _HERO_TEXT: Final = 80
 #: Outside the densest region, main-region text this long is still article text.
 _KEEP_PARAGRAPH: Final = 250
@@ -386,7 +386,7 @@ AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
 CONTROL = "label of a control (a button, a call to action)"
 SMALL_PRINT = "small print (copyright, disclaimer, follow us)"
-HERO = "paragraph after the page's header, before its densest part (no main region marked)"
+HERO = "paragraph of a page that marks no main content (an intro, a pitch, a description)"
 FURNITURE_HEADING = "under a heading that names page furniture (related posts, sign-ups)"
 CARD_LIST = "in a list of cards that holds more text than the densest part (a listing)"
 CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
@@ -424,8 +424,8 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     zone unless it is mostly links. Outside the zone, text of the page's
     ``<main>`` that is not mostly links (a hero, cards, a form's copy), ``<h1>``
     and ``<h2>`` headings and real paragraphs of an article container, and the
-    ``<h1>`` anywhere (the headline) stay main, and so do paragraphs before the
-    zone on a page that marks no main content (its intro); the rest is
+    ``<h1>`` anywhere (the headline) stay main, and so do paragraphs outside the
+    zone on a page that marks no main content (an intro, a pitch); the rest is
     furniture, named by where it sits.
     """
     link_share = linked / chars if chars else 1.0
@@ -461,8 +461,6 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
         return "main", HEADLINE
     if link_share >= 0.5:
         return "nav", LINKS_OUTSIDE
-    if pos < first:
-        if not main.marked and chars - linked >= _HERO_TEXT and 5 * linked < chars:
-            return "main", HERO
-        return "header", BEFORE
-    return "footer", AFTER
+    if not main.marked and chars - linked >= _HERO_TEXT and 5 * linked < chars:
+        return "main", HERO
+    return ("header", BEFORE) if pos < first else ("footer", AFTER)
