@@ -439,6 +439,7 @@ def test_a_listings_own_list_of_cards_is_main_wherever_its_densest_text_is() -> 
 
 @pytest.mark.parametrize("value", ["main-wrap has-rail-right", "layout with-sidebar",
                                    "hs_cos_wrapper hs_cos_wrapper_widget", "page no-ads",
+                                   "span12 widget-span widget-type-rich_text",
                                    "wt-text-caption", "typography-caption-tile", "caption-s"])
 def test_a_wrapper_state_a_cms_module_wrapper_or_a_type_style_is_no_signal(value: str) -> None:
     assert class_signal(value) is None

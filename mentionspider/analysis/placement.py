@@ -66,6 +66,8 @@ _VOCABULARY: Final = re.compile(
     r"(?<![a-z0-9])(?:(%s)[a-z0-9]*|(%s))(?![a-z0-9])" % (
         "|".join(sorted(_PREFIX_KIND, key=len, reverse=True)),
         "|".join(sorted(_EXACT, key=len, reverse=True))))
+#: HubSpot's wrappers of every module: "hs_cos_wrapper_widget", "widget-span widget-type-rich_text".
+_HUBSPOT: Final = re.compile(r"hs_cos_wrapper_widget|widget-span|widget-type-[a-z0-9_-]*")
 #: A class that states what a wrapper has or lacks ("has-sidebar", "with-rail", "no-ads").
 _MODIFIER: Final = re.compile(r"(?<![a-z0-9])(?:has|with|no)-[a-z0-9_-]*")
 #: "caption" as a type style: "text-caption", "typography-caption-tile", "caption-s".
@@ -201,9 +203,10 @@ class _ClassSignals(dict[str, "str | None"]):
             # "elementor-widget(-container)": that "widget" says nothing; the words
             # after it still do ("elementor-widget-nav-menu")
             lowered = lowered.replace("elementor-widget", "elementor")
-        if "hs_cos_wrapper_widget" in lowered:
-            # so does HubSpot's CMS, in "hs_cos_wrapper_widget" (every module of a page)
-            lowered = lowered.replace("hs_cos_wrapper_widget", "hs_cos_wrapper")
+        if "hs_cos_wrapper_widget" in lowered or "widget-span" in lowered:
+            # so does HubSpot's CMS, in "hs_cos_wrapper_widget" and "widget-span
+            # widget-type-..." (every module of a page)
+            lowered = _HUBSPOT.sub(" ", lowered)
         if "caption" in lowered:
             # a type style of design systems ("text-caption", "caption-s"), not a caption
             lowered = _TYPE_STYLE.sub(" ", lowered)
