@@ -590,6 +590,20 @@ class Store:
             if cursor.rowcount != 1:
                 raise StoreError(f"no run {run_id} of campaign {campaign!r} to resume")
 
+    def run_progress(self, run_id: int, campaign: str) -> dict[str, Any]:
+        """What an unfinished run wrote so far, for a distributed rerun that resumes it:
+        ``pages`` (url -> mention count), ``checks`` (verdicts written since it started),
+        ``new_opportunities``."""
+        pages = dict(self.db.execute("SELECT url, mention_count FROM pages WHERE campaign = ? "
+                                     "AND last_run = ?", [campaign, run_id]).fetchall())
+        started = self.db.execute("SELECT started_at FROM runs WHERE id = ?",
+                                  [run_id]).fetchone()
+        checks = [url for (url,) in self.db.execute(
+            "SELECT url FROM link_checks WHERE checked_at >= ?", [started[0] if started else ""])]
+        [new] = self.db.execute("SELECT count(*) FROM opportunities WHERE campaign = ? AND "
+                                "first_run = ?", [campaign, run_id]).fetchone()
+        return {"pages": pages, "checks": checks, "new_opportunities": int(new)}
+
     def finish_run(self, run_id: int, *, status: str, counts: dict[str, int],
                    stats: dict[str, Any]) -> None:
         with self.transaction():

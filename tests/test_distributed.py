@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import os
+import pickle
 import re
 import signal
 import socket
@@ -338,3 +339,52 @@ def test_redis_lost_mid_run_is_one_line_exit_1_and_the_store_intact(
                       "count(m.seq)") == []
     assert stored(db, PAGES) == stored(alone, PAGES)
     assert stored(db, OPPORTUNITIES) == before
+
+
+def pages_written(db: Path) -> set[str]:
+    try:
+        return {row[0] for row in stored(db, "SELECT url FROM pages")}
+    except sqlite3.Error:  # not created yet
+        return set()
+
+
+def test_a_killed_sweep_resumes_without_losing_or_fetching_again(
+        sample_web: VirtualWeb, polite: tuple[Path, Path], tmp_path: Path) -> None:
+    """The writer killed half-way through a batch (tests/faulthook: it moved the batch out
+    of the shared list and had not written it), its workers going on pushing items into
+    Redis until they are killed too: then there are pages written, items half-written
+    and on their way, pages in the workers' hands. `sweep --resume` writes every item
+    that had reached Redis, fetches again only the pages that were in a worker's hand,
+    and ends with the store an uninterrupted run writes, counts included."""
+    import redis
+
+    campaign, alone = polite
+    db = tmp_path / "resumed.db"
+    with redis_server(tmp_path) as (url, _):
+        client = redis.Redis.from_url(url)
+        first = start_sweep(campaign, db, sample_web, url, "--workers", "2",
+                            env={"PYTHONPATH": str(FAULTHOOK),
+                                 "MENTIONSPIDER_TEST_KILL": "writing"})
+        assert first.wait(timeout=120) == -signal.SIGKILL  # the writer, mid-batch
+        half_written = client.llen("mentionspider:items:writing")
+        wait_for(lambda: client.llen("mentionspider:items") >= 2, "items waiting in Redis")
+        os.killpg(first.pid, signal.SIGKILL)  # its workers
+        first.communicate(timeout=60)
+        written = pages_written(db)
+        on_the_way = {item.url for item in (pickle.loads(d) for d in [
+            *client.lrange("mentionspider:items", 0, -1),
+            *client.lrange("mentionspider:items:writing", 0, -1)]) if hasattr(item, "analysis")}
+        in_hand = {pickle.loads(d)["url"] for key in client.scan_iter("mentionspider:processing:*")
+                   for d in client.lrange(key, 0, -1)}
+        assert half_written and written and in_hand  # every kind of work was cut short
+        sample_web.clear_log()
+        second = run_cli(["sweep", str(campaign), "--db", str(db), "-q", "--redis", url,
+                          "--workers", "2", "--resume"], proxy=sample_web.url, timeout=240)
+    assert second.returncode == 0, second.stderr[-3000:]
+    fetched = {e.url for e in sample_web.requests
+               if e.method == "GET" and not e.url.endswith("/robots.txt")}
+    assert fetched & (written | on_the_way) <= in_hand, (written, on_the_way, in_hand)
+    assert stored(db, PAGES) == stored(alone, PAGES)  # nothing lost
+    assert findings(db) == findings(alone)
+    [(pages,)] = stored(alone, "SELECT pages FROM runs")
+    assert stored(db, "SELECT id, status, pages FROM runs") == [(1, "finished", pages)]

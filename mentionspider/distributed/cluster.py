@@ -94,11 +94,13 @@ def run_coordinator(campaign: Campaign, db: str | Path, url: str, *, workers: in
     """
     server = connect(url)
     store = Store(db)
+    progress: dict[str, Any] | None = None
     try:
         previous = server.get(keys.RUN)
         if resume and previous is not None:
             run_id = int(previous)
             store.resume_run(run_id, campaign.name)
+            progress = store.run_progress(run_id, campaign.name)
             server.delete(keys.DONE)
         else:
             _clear(server)
@@ -116,6 +118,8 @@ def run_coordinator(campaign: Campaign, db: str | Path, url: str, *, workers: in
         store.close()
         raise RedisUnavailable(f"cannot reach Redis at {url}: {exc}") from None
     writer = Writer(server, store, run_id, campaign, batch)
+    if progress is not None:
+        writer.resume(progress)
     procs = [subprocess.Popen(worker_command(url, log_level)) for _ in range(workers)]
     status, error = "finished", ""
     try:

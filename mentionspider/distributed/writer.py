@@ -35,6 +35,14 @@ class Writer:
         self.counts = {"pages": 0, "mentions": 0, "links_checked": 0, "new_opportunities": 0,
                        "broken_links": 0}
 
+    def resume(self, progress: dict[str, Any]) -> None:
+        """Go on counting from what the run being resumed wrote (:meth:`Store.run_progress`)."""
+        self.pages_seen = set(progress["pages"])
+        self.checks_seen = set(progress["checks"])
+        self.counts.update(pages=len(self.pages_seen), mentions=sum(progress["pages"].values()),
+                           links_checked=len(self.checks_seen),
+                           new_opportunities=progress["new_opportunities"])
+
     def recover(self) -> int:
         """Write the batch a killed writer left half done. Returns its size."""
         data = self.server.lrange(keys.WRITING, 0, -1)

@@ -10,6 +10,9 @@ talking to the real Redis, fetching from the virtual web.
 - ``release``: a level of a site has just been released to this worker, before the
   next level is queued (``RedisLevels.release`` returned).
 - ``follow``: the worker has just queued the pages of a level after the seeds'.
+- ``writing``: in the ``mentionspider sweep --redis`` process (the writer) instead: it
+  has moved its third batch of items from the shared list to its own, and not yet
+  written it.
 """
 
 from __future__ import annotations
@@ -52,5 +55,22 @@ def _install(url: str) -> None:
     RedisLevels.release = released  # type: ignore[method-assign]
 
 
-if POINT and len(sys.argv) > 3 and sys.argv[1] == "worker" and sys.argv[2] == "--redis":
+def _install_writer() -> None:
+    from mentionspider.distributed.writer import Writer
+
+    write = Writer._write
+    batches = []
+
+    def writing(self, items):  # type: ignore[no-untyped-def]
+        batches.append(len(items))
+        if len(batches) == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return write(self, items)
+
+    Writer._write = writing  # type: ignore[method-assign]
+
+
+if POINT == "writing" and len(sys.argv) > 1 and sys.argv[1] == "sweep" and "--redis" in sys.argv:
+    _install_writer()
+elif POINT and len(sys.argv) > 3 and sys.argv[1] == "worker" and sys.argv[2] == "--redis":
     _install(sys.argv[3])
