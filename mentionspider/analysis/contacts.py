@@ -34,6 +34,8 @@ _EMAIL: Final = re.compile(
     re.I)
 # An "@" or its obfuscation: every match of _EMAIL holds one, starting with one of "@&[({<".
 _AT_CORE: Final = re.compile(r"[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]|@|&#0*64;|&commat;", re.I)
+# The characters an address's local part is made of, up to the end of the text searched.
+_LOCAL_RUN: Final = re.compile(r"[a-z0-9._%+-]+\Z", re.I)
 _DOT_RE: Final = re.compile(_DOT, re.I)
 _MAILTO: Final = re.compile(r"href\s*=\s*[\"']?\s*mailto:([^\"'>\s?]+)", re.I)
 _VALID: Final = re.compile(rf"[a-z0-9!#$%&'*+/=?^_`{{|}}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{{|}}~-]+)*"
@@ -99,12 +101,20 @@ def _email_matches(text: str) -> Iterator[re.Match[str]]:
             continue  # inside the last address, or no "@" here
         while at > pos and text[at - 1].isspace():
             at -= 1
-        for start in range(max(tried, pos, at - 64), at):
+        run = _LOCAL_RUN.search(text, max(tried, pos, at - 64), at)
+        tried = max(tried, at)
+        if run is None:
+            continue
+        # The address starts where that run of local-part characters does, or just
+        # after a "%" in it: inside a run any other character before it is one that
+        # _EMAIL's look-behind rejects.
+        start = run.start()
+        while 0 <= start < at:
             if (match := match_at(text, start)) is not None:
                 yield match
                 pos = match.end()
                 break
-        tried = max(tried, at)
+            start = text.find("%", start, at) + 1 or -1
 
 
 def _starts(text: str, chars: str) -> list[int]:

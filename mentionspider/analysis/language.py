@@ -127,12 +127,11 @@ def detect_language(text: str) -> str | None:
         return None
     scores: dict[str, float] = defaultdict(float)
     hits = 0
-    for word, count in words.items():
-        weights = _WEIGHTS.get(word)
-        if weights:
-            hits += count
-            for lang, weight in weights:
-                scores[lang] += weight * count
+    for word in filter(_WEIGHTS.__contains__, words):  # stopwords only, in text order
+        count = words[word]
+        hits += count
+        for lang, weight in _WEIGHTS[word]:
+            scores[lang] += weight * count
     if hits < 2 or hits < 0.08 * total:
         return None
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:2]

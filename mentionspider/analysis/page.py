@@ -12,8 +12,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
-from operator import attrgetter
+from itertools import accumulate, repeat
+from operator import add, attrgetter
 from urllib.parse import urlsplit
 
 from mentionspider.analysis.contacts import CONTACT_WORDS, contact_page_rank, find_emails
@@ -35,7 +35,7 @@ _CONTACT_HINTS = ("contact", "kontakt", "about", "impressum", "imprint", "write"
 # str.lower() never makes a text shorter: a longer link text is no contact word.
 _LONGEST_CONTACT_WORD = max(map(len, CONTACT_WORDS))
 _OBFUSCATED_AT = re.compile(r"[\[({<]\s*at\s*[\])}>]|&#0*64;", re.I)
-_LINKS = attrgetter("links")  # a block's links, for filter()
+_LINKS, _TEXT = attrgetter("links"), attrgetter("text")  # for filter() and map()
 #: rel tokens that stop a link from passing authority.
 NOFOLLOW_RELS = frozenset({"nofollow", "sponsored", "ugc"})
 
@@ -251,7 +251,9 @@ class PageAnalyser:
         ``text``, is filled in on the first match (most pages have none)."""
         matches = matcher.find(text, lower=lower)
         if matches and not starts:
-            starts.extend(accumulate([len(block.text) + 1 for block in blocks[:-1]], initial=0))
+            # len(text) + 1 for each block but the last, summed (map() keeps it out of Python)
+            starts.extend(accumulate(map(add, map(len, map(_TEXT, blocks[:-1])), repeat(1)),
+                                     initial=0))
         found = []
         for match in matches:
             index = bisect_right(starts, match.start) - 1
