@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -428,6 +429,14 @@ class RunSummary:
     render_fallbacks: int = 0
 
 
+@lru_cache(maxsize=64)
+def _page_upsert(columns: tuple[str, ...]) -> str:
+    """The statement that writes a page's row with these columns (campaign, url first)."""
+    return (f"INSERT INTO pages ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)}) ON CONFLICT (campaign, url) "
+            f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns[2:])}")
+
+
 class Store:
     """A mentionspider database. ``Store(path)`` creates and migrates it as needed."""
 
@@ -690,6 +699,20 @@ class Store:
     def campaigns(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT name FROM campaigns ORDER BY name")]
 
+    def _insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Rows (all with the same keys, plain values) into ``table``, one statement. Not
+        sqlite-utils' ``insert_all``, which reads the table's schema on every call (#15)."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+               f"VALUES ({', '.join(':' + c for c in columns)})")
+        if self.db.conn.in_transaction:  # the caller's transaction commits it
+            self.db.conn.executemany(sql, rows)
+        else:  # committed at once, as sqlite-utils' insert_all did
+            with self.transaction():
+                self.db.conn.executemany(sql, rows)
+
     # --- pages ------------------------------------------------------------------------
     def save_pages(self, run_id: int, items: Sequence[PageItem]) -> int:
         """Store pages with their mentions, links and page-level opportunity.
@@ -732,15 +755,12 @@ class Store:
                          "modified": signals.modified, "canonical": signals.canonical,
                          "robots": " ".join(sorted(signals.robots)) or None})
         self._save_contacts(item, emails, now)
-        if not self.db.table("pages").count_where("campaign = ? AND url = ?", key):
+        if self.db.conn.execute("SELECT 1 FROM pages WHERE campaign = ? AND url = ?",
+                                key).fetchone() is None:
             page["first_seen"] = now
         # Plain statements, not sqlite-utils' upsert/insert_all: those read the table's
         # schema on every call, which cost three times the rest of a page's save (#15).
-        columns = list(page)
-        self.db.conn.execute(
-            f"INSERT INTO pages ({', '.join(columns)}) "
-            f"VALUES ({', '.join(':' + c for c in columns)}) ON CONFLICT (campaign, url) "
-            f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns[2:])}", page)
+        self.db.conn.execute(_page_upsert(tuple(page)), page)
         self.db.execute("DELETE FROM mentions WHERE campaign = ? AND page_url = ?", key)
         mentions = [(m, 0) for m in a.mentions] + [(m, 1) for m in a.competitor_mentions]
         self.db.conn.executemany(
@@ -772,13 +792,17 @@ class Store:
                                      item.opportunity.target_url) if item.opportunity else "")
         link = next((l for l in a.brand_links if not set(l.rel.split()) & NOFOLLOW_RELS),
                     a.brand_links[0] if a.brand_links else None)
-        outlinks = {url_key(l.url) for l in a.outlinks}
-        rows = list(self.db.query(
+        cursor = self.db.conn.execute(
             "SELECT id, campaign, kind, state, state_source, active, won_run, target_url, "
             "identity FROM opportunities WHERE campaign = ? AND page_key = ?",
-            [item.campaign, url_key(item.url)]))
+            [item.campaign, url_key(item.url)])
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, values)) for values in cursor.fetchall()]
+        outlinks: set[str] | None = None  # only pages with a broken-link row need them
         for row in rows:
             if row["kind"] == "broken_link":
+                if outlinks is None:
+                    outlinks = {url_key(l.url) for l in a.outlinks}
                 if row["active"] and url_key(row["target_url"] or "") not in outlinks:
                     if newly_linked and link is not None:
                         self._win(row, link, run_id, now)
@@ -828,10 +852,10 @@ class Store:
                       now: str, detail: str = "") -> None:
         self.db.execute("UPDATE opportunities SET state = ?, state_source = ?, "
                         "state_changed_at = ? WHERE id = ?", [state, source, now, row["id"]])
-        self.db.table("state_changes").insert({
+        self._insert("state_changes", [{
             "opportunity_id": row["id"], "campaign": row["campaign"], "old_state": row["state"],
             "new_state": state, "source": source, "run_id": run_id, "changed_at": now,
-            "detail": detail})
+            "detail": detail}])
         row["state"], row["state_source"] = state, source
 
     def _retire_page(self, run_id: int, campaign: str, url: str, reason: str, now: str) -> None:
@@ -890,15 +914,19 @@ class Store:
             rows.append({"kind": "page", "value": item.url, "rank": own, "fetched": 1})
         if not rows:
             return
-        table = self.db.table("site_contacts")
         for row in rows:
             known = self.db.execute(
                 "SELECT fetched FROM site_contacts WHERE campaign = ? AND site = ? AND kind = ? "
                 "AND value = ?", [item.campaign, item.site, row["kind"], row["value"]]).fetchone()
-            table.upsert({**row, "campaign": item.campaign, "site": item.site,
-                          "source_url": item.url, "last_seen": now,
-                          "fetched": max(int(row["fetched"]), int(known[0]) if known else 0)},
-                         pk=("campaign", "site", "kind", "value"))
+            self.db.conn.execute(
+                "INSERT INTO site_contacts (campaign, site, kind, value, rank, source_url, "
+                "fetched, last_seen) VALUES (:campaign, :site, :kind, :value, :rank, "
+                ":source_url, :fetched, :last_seen) ON CONFLICT (campaign, site, kind, value) "
+                "DO UPDATE SET rank = excluded.rank, source_url = excluded.source_url, "
+                "fetched = excluded.fetched, last_seen = excluded.last_seen",
+                {**row, "campaign": item.campaign, "site": item.site, "source_url": item.url,
+                 "last_seen": now,
+                 "fetched": max(int(row["fetched"]), int(known[0]) if known else 0)})
 
     def contacts(self, campaign: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
         """(campaign, site) -> the best ``contact_email`` and ``contact_page`` found on it:
@@ -1023,10 +1051,14 @@ class Store:
         # page (http/https, www, tracking parameters...) keeps the id it was first given.
         identities = {o.id: opportunity_identity(o.kind, o.page_url, o.target_url)
                       for o in opportunities}
-        marks = ",".join("?" * len(identities))
+        wanted = list(set(identities.values()))
+        campaigns = list({o.campaign for o in opportunities})
+        # by (campaign, identity): the index's order; by identity alone it scanned the
+        # whole table for every page (#15)
         existing = {(campaign, identity): id_ for identity, campaign, id_ in self.db.execute(
-            f"SELECT identity, campaign, id FROM opportunities WHERE identity IN ({marks})",
-            list(set(identities.values())))}
+            f"SELECT identity, campaign, id FROM opportunities WHERE campaign IN "
+            f"({','.join('?' * len(campaigns))}) AND identity IN ({','.join('?' * len(wanted))})",
+            campaigns + wanted)}
         remapped = []
         for o in opportunities:
             known_as = existing.get((o.campaign, identities[o.id]))
@@ -1051,11 +1083,11 @@ class Store:
                 fresh.append({**row, "first_seen": now, "first_run": run_id, "state": "new",
                               "state_changed_at": now, "state_source": "recrawl"})
         if fresh:
-            self.db.table("opportunities").insert_all(fresh, pk="id", replace=False)
-            self.db.table("state_changes").insert_all(
+            self._insert("opportunities", fresh)
+            self._insert("state_changes", [
                 {"opportunity_id": row["id"], "campaign": row["campaign"], "old_state": None,
                  "new_state": "new", "source": "recrawl", "run_id": run_id, "changed_at": now,
-                 "detail": "first seen"} for row in fresh)
+                 "detail": "first seen"} for row in fresh])
         if seen:
             columns = [c for c in seen[0] if c != "id"]
             assignments = ", ".join(f"{c} = :{c}" for c in columns)
