@@ -10,13 +10,21 @@
   list) only once Scrapy is done with it: its callback ran and its items and new
   requests reached Redis. A worker killed before that leaves it for
   :func:`~.queue.requeue_dead`.
+- Requests of one site sit together in the shared queue (a level's links are queued
+  at once), so handing them out in queue order left most of a worker's concurrency
+  waiting for host leases. A worker pops up to :data:`AHEAD` page requests ahead (into
+  its processing list, as any popped request) and hands out first one whose host has
+  room: fewer of this worker's requests to it in flight than its share of the site's
+  ``concurrency_per_site`` (divided among the registered workers).
 """
 
 from __future__ import annotations
 
 import logging
-from collections import deque
+import time
+from collections import Counter, deque
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
@@ -29,6 +37,9 @@ __all__ = ["DistributedScheduler"]
 
 logger = logging.getLogger(__name__)
 
+#: Page requests a worker pops ahead of Scrapy, to pick one for a host with room.
+AHEAD = 64
+
 
 class DistributedScheduler(Scheduler):
     def __init__(self, server: Any, worker: str, crawler: Any) -> None:
@@ -38,6 +49,8 @@ class DistributedScheduler(Scheduler):
         self.crawler = crawler
         self.local: deque[Any] = deque()
         self.popped: dict[int, tuple[Any, bytes]] = {}  # id(request) -> (request, data)
+        self.held: list[tuple[Any, bytes]] = []  # popped ahead, not handed to Scrapy yet
+        self.workers, self._workers_at = 1, 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "DistributedScheduler":
@@ -54,6 +67,7 @@ class DistributedScheduler(Scheduler):
     def close(self, reason: str) -> None:
         try:
             self.ack_finished()
+            self._give_back_held()
         except RedisError:
             pass  # Redis is gone: the requests go back when a sweep resumes
 
@@ -97,19 +111,50 @@ class DistributedScheduler(Scheduler):
         self.ack_finished()
         if self.local:
             return self.local.popleft()
-        data = self.queue.pop_raw()
-        if data is None:
-            return None
-        request = self.queue.decode(data)
+        busy = Counter(_host(request) for request, _ in self.popped.values())
+        share = max(1, self.spider.campaign.crawl.concurrency_per_site // self._workers())
+        for i, (request, data) in enumerate(self.held):
+            if busy[_host(request)] < share:
+                del self.held[i]
+                return self._hand_out(request, data)
+        while len(self.held) < AHEAD:
+            popped = self.queue.pop_raw()
+            if popped is None:
+                break
+            request = self.queue.decode(popped)
+            if busy[_host(request)] < share:
+                return self._hand_out(request, popped)
+            self.held.append((request, popped))
+        return None  # every host with a request here is busy: asked again as answers come
+
+    def _hand_out(self, request: Any, data: bytes) -> Any:
         self.popped[id(request)] = (request, data)
         self.crawler.stats.inc_value("scheduler/dequeued/redis")
         return request
 
+    def _workers(self) -> int:
+        """The registered workers, looked up at most once a second."""
+        now = time.monotonic()
+        if now - self._workers_at >= 1:
+            self.workers, self._workers_at = max(1, int(self.server.scard(keys.WORKERS))), now
+        return self.workers
+
+    def _give_back_held(self) -> None:
+        """Requests popped ahead and never handed out go back to the head of the queue."""
+        if not self.held:
+            return
+        pipe = self.server.pipeline()
+        for _, data in reversed(self.held):
+            pipe.lrem(self.queue.processing, 1, data)
+            pipe.rpush(self.queue.key, data)
+        pipe.execute()
+        self.held = []
+
     def has_pending_requests(self) -> bool:
-        return bool(self.local) or self._queued() > 0
+        return bool(self.local) or bool(self.held) or self._queued() > 0
 
     def __len__(self) -> int:
-        return len(self.local) + self._queued()
+        return len(self.local) + len(self.held) + self._queued()
 
     def _queued(self) -> int:
         try:
@@ -138,3 +183,7 @@ class DistributedScheduler(Scheduler):
             _, data = self.popped.pop(key)
             pipe.lrem(self.queue.processing, 1, data)
         pipe.execute()
+
+
+def _host(request: Any) -> str:
+    return (urlsplit(request.url).hostname or "").lower()
