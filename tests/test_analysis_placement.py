@@ -480,7 +480,8 @@ def test_the_intro_of_a_page_that_marks_no_main_content_is_main() -> None:
     assert result[pitch] == "main"
     rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
     assert rules[pitch] == (
-        "paragraph of a page that marks no main content (an intro, a pitch, a description)")
+        "paragraph of a page that is not an article (no main content marked, or a short "
+        "densest part): an intro, a pitch, a description")
     # before an article container's text, the same line is a standfirst, not main
     html = html.replace("<div class='text'>", "<article>").replace("</div></body>",
                                                                     "</article></body>")
@@ -496,3 +497,22 @@ def test_small_print_inside_the_main_content_is_not_main(line: str) -> None:
     assert placements(html)[line] == "footer"
     rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
     assert rules[line] == "small print (copyright, disclaimer, follow us)"
+
+
+def test_paragraphs_beside_a_short_densest_part_that_is_no_article_are_main() -> None:
+    # a shop category in <main>: a short description, the tiles, then a buying guide
+    # outside <main>; the densest part is the short description, not an article
+    tiles = "".join(f"<li><a href='/p/{n}'>Trowel {n}</a></li>" for n in range(6))
+    guide = "How to choose a trowel: look for a forged blade and a handle that fits your hand."
+    html = ("<body><main><h1>Trowels</h1><p>Trowels for clay, for sand, for loam, for gravel, "
+            "and for the rockiest of borders, tested by us, one by one, season after season.</p>"
+            f"<ul>{tiles}</ul></main><div><p>{guide}</p></div><footer><p>Acme Ltd</p></footer>"
+            "</body>")
+    result = placements(html)
+    assert result[guide] == "main"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
+    assert rules[guide].startswith("paragraph of a page that is not an article")
+    assert result["Acme Ltd"] == "footer"
+    # after a short article container, the same paragraph is not its text
+    html = html.replace("<main>", "<main><article>").replace("</main>", "</article></main>")
+    assert placements(html)[guide] == "footer"

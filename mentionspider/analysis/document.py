@@ -315,6 +315,9 @@ def _place(page: ParsedPage, events: PageEvents,
             if 2 * linked < len(text) and any(a < meta[1] < b for a, b in main.spans):
                 content += len(text) - linked
         # (a list of cards beside an article's text is "more stories", however long)
+        best = main.spans[0][0]
+        main.short = content < _ARTICLE_TEXT and not any(
+            region.tag == "article" and region.start <= best < region.end for region in regions)
         cards, grid = _card_titles(blocks, content if content < _ARTICLE_TEXT else 1 << 62)
     under = _under_furniture_headings(blocks, events.elements) if main is not None else ()
     by_seg: dict[int, str] = {}

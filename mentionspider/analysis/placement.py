@@ -96,8 +96,9 @@ _SHOWING: Final = re.compile(r"[^:]*:|d-(?!none$)|visible-|show-for-(?!sr$)")
 _HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Inside the main content, a block with this share of link text is a list of links.
 _LINK_LIST: Final = 0.8
-#: On a page that marks no main content, a paragraph this long outside its densest part is
-#: its own text too (a hero's intro, a service's pitch, a category's description).
+#: On a page that marks no main content, or whose densest part is short (not an article), a
+#: paragraph this long outside its densest part and outside any marked region is its own
+#: text too (a hero's intro, a service's pitch, a category's description, a buying guide).
 _HERO_TEXT: Final = 80
 #: Outside the densest region, main-region text this long is still article text.
 _KEEP_PARAGRAPH: Final = 250
@@ -317,13 +318,14 @@ class Main:
     siblings: the stretch of the page between its header and its footer.
     """
 
-    __slots__ = ("spans", "zone", "thread", "marked")
+    __slots__ = ("spans", "zone", "thread", "marked", "short")
 
     def __init__(self, spans: list[tuple[int, int]], zone: tuple[int, int]) -> None:
         self.spans = spans
         self.zone = zone
         self.thread = False  # the page is a forum thread or a Q&A page
         self.marked = True  # some element of the page is marked as main content
+        self.short = False  # the densest part is too short to be an article
 
 
 def find_main(blocks: Sequence[tuple[int, int, int, int, int, int, int]],
@@ -389,7 +391,8 @@ AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
 CONTROL = "label of a control (a button, a call to action)"
 SMALL_PRINT = "small print (copyright, disclaimer, follow us)"
-HERO = "paragraph of a page that marks no main content (an intro, a pitch, a description)"
+HERO = ("paragraph of a page that is not an article (no main content marked, or a short"
+        " densest part): an intro, a pitch, a description")
 FURNITURE_HEADING = "under a heading that names page furniture (related posts, sign-ups)"
 CARD_LIST = "in a list of cards that holds more text than the densest part (a listing)"
 CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
@@ -428,7 +431,8 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     ``<main>`` that is not mostly links (a hero, cards, a form's copy), ``<h1>``
     and ``<h2>`` headings and real paragraphs of an article container, and the
     ``<h1>`` anywhere (the headline) stay main, and so do paragraphs outside the
-    zone on a page that marks no main content (an intro, a pitch); the rest is
+    zone on a page that is not an article (no main content marked, or a short
+    densest part, :attr:`Main.short`): an intro, a pitch; the rest is
     furniture, named by where it sits.
     """
     link_share = linked / chars if chars else 1.0
@@ -464,6 +468,7 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
         return "main", HEADLINE
     if link_share >= 0.5:
         return "nav", LINKS_OUTSIDE
-    if not main.marked and chars - linked >= _HERO_TEXT and 5 * linked < chars:
+    if ((not main.marked or main.short and region.placement is None)
+            and chars - linked >= _HERO_TEXT and 5 * linked < chars):
         return "main", HERO
     return ("header", BEFORE) if pos < first else ("footer", AFTER)
