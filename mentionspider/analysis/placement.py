@@ -120,7 +120,9 @@ _CONTROL: Final = re.compile(
     r"|click to (?:expand|shrink)|share(?: this(?: \w+)?)?|save this \w+|reply|quote|report"
     r"|upvote|downvote|like|tweet|print|copy link|back to top|skip to (?:main )?content"
     r"|loading|search|submit|close|ajouter au panier|in den warenkorb|a[nñ]adir al carrito"
-    r"|aggiungi al carrello|in winkelwagen|lire la suite|weiterlesen|leer m[aá]s)"
+    r"|aggiungi al carrello|in winkelwagen|lire la suite|weiterlesen|leer m[aá]s"
+    r"|advertisement|sponsored(?: content)?|(?:article|story) continues below"
+    r"|continue reading(?: below)?)"
     r"[\s.:!?…›»→>+]*")
 #: Headings that name a block of page furniture: what follows them, up to the next
 #: heading, is not the page's own content either.
