@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["control_label", "furniture_heading", "small_print", "CLASS_SIGNALS", "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
+__all__ = ["control_label", "furniture_heading", "small_print", "CLASS_SIGNALS", "HIDDEN",
+           "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
@@ -146,9 +147,20 @@ _SMALL_PRINT_TEXT: Final = 400
 _LABEL: Final = 40
 
 
+#: A line of a forum poster's panel: "Posts: 1,077", "Join Date: Aug 2008", "Reaction score: 12".
+_POSTER_LINE: Final = re.compile(
+    r"(?:posts|threads|messages|reaction score|reputation|points|likes(?: received)?|joined"
+    r"|join date|registered|member since|karma|trophy points)\s*:\s*\S.{0,30}")
+
+
 def control_label(text: str) -> bool:
-    """Whether a block's text is the label of a control ("Add to cart", "Sign in")."""
-    return len(text) <= _LABEL and _CONTROL.fullmatch(text.lower()) is not None
+    """Whether a block's text is the label of a control ("Add to cart", "Sign in") or a
+    line of a poster's panel ("Posts: 116")."""
+    if len(text) > _LABEL:
+        return False
+    lowered = text.lower()
+    return (_CONTROL.fullmatch(lowered) is not None
+            or _POSTER_LINE.fullmatch(lowered) is not None)
 
 
 def small_print(text: str) -> bool:
@@ -391,7 +403,7 @@ LINKS_OUTSIDE = "links outside the main content"
 BEFORE = "before the main content"
 AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
-CONTROL = "label of a control (a button, a call to action)"
+CONTROL = "label of a control or a line of a poster's panel (\"Add to cart\", \"Posts: 116\")"
 SMALL_PRINT = "small print (copyright, disclaimer, follow us)"
 HERO = ("paragraph of a page that is not an article (no main content marked, or a short"
         " densest part): an intro, a pitch, a description")
