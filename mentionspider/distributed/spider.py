@@ -246,14 +246,15 @@ class WorkerSpider(SweepSpider):
                 break  # a dead worker's unfinished check: checked here instead
             checker.out += checker.check(url.decode())
             checker._flush()
-        if self._idle_here():
-            if scheduler is not None and scheduler.has_pending_requests():
-                slot = getattr(self.crawler.engine, "_slot", None)
-                if slot is not None:
-                    slot.nextcall.schedule()  # others queued pages: go get them
-            else:
-                self._idle_script(
-                    keys=[keys.processing(self.worker), keys.state(self.worker)])
+        if scheduler is not None and scheduler.has_pending_requests():
+            # Others queued pages (or a dead worker's came back): go get them. Not only
+            # when idle: Scrapy counts a queue with requests as "not idle" and would
+            # look again only at its own 5-second heartbeat.
+            slot = getattr(self.crawler.engine, "_slot", None)
+            if slot is not None:
+                slot.nextcall.schedule()
+        elif self._idle_here():
+            self._idle_script(keys=[keys.processing(self.worker), keys.state(self.worker)])
 
     def _close(self, reason: str) -> None:
         if not self.closing and self.crawler.engine.spider is not None:
