@@ -519,3 +519,26 @@ def test_paragraphs_beside_a_short_densest_part_that_is_no_article_are_main() ->
     # after a short article container, the same paragraph is not its text
     html = html.replace("<main>", "<main><article>").replace("</main>", "</article></main>")
     assert placements(html)[guide] == "footer"
+
+
+def test_a_cookie_dialog_longer_than_the_page_is_not_its_content() -> None:
+    # a recipe category: a one-line intro and a grid of linked cards, then a consent
+    # manager (OneTrust, Cookiebot) whose purposes hold most of the page's text
+    cards = "".join(f"<div class='card'><a href='/r/{n}'><span>Tomato sauce {n}</span></a></div>"
+                    for n in range(6))
+    purposes = "".join(
+        f"<h4>Purpose {n}</h4><p>These cookies let us and our partners measure visits, "
+        "remember your choices and show you personalised content and advertising.</p>"
+        for n in range(8))
+    intro = "Our collection of tomato sauce recipes has something for every kind of dish you cook."
+    html = (f"<body><div><h1>Tomato sauce recipes</h1><p>{intro}</p><div>{cards}</div></div>"
+            f"<div id='onetrust-consent-sdk'><div class='ot-pc-content'>{purposes}</div></div>"
+            "</body>")
+    result = placements(html)
+    assert result[intro] == "main"
+    assert result["Purpose 3"] == "footer"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/c")}
+    assert rules["Purpose 3"] == 'markup: <div id="onetrust-consent-sdk">'
+    # the same long box named as a sidebar is a wrapper around the content, as before
+    html = html.replace("id='onetrust-consent-sdk'", "class='sidebar'")
+    assert placements(html)["Purpose 3"] == "main"

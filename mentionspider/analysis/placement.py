@@ -83,6 +83,10 @@ _POSTER: Final = re.compile(
     r"(?<![a-z0-9])(?:user[ _-]?(?:info|details|extras|title|stats|profile|card|badges?)"
     r"|post[ _-]?(?:profile|signature|author[ _-]?info)|author[ _-]?(?:info|pane|box|bio|card)"
     r"|signature(?:container)?)(?![a-z0-9])")
+#: A cookie or consent dialog (OneTrust, Cookiebot, Usercentrics, GDPR banners): never a
+#: wrapper around the content, even on a page whose own text is shorter than its legalese.
+_CONSENT: Final = re.compile(r"(?<![a-z0-9])(?:cookies?|consent|gdpr|onetrust|cookiebot)"
+                             r"(?![a-z0-9])")
 _BOILERPLATE: Final = frozenset({"nav", "header", "footer", "sidebar"})
 #: What CLASS_SIGNALS says of an element that its class names hide.
 HIDDEN: Final = "hidden"
@@ -281,6 +285,12 @@ def element_signal(tag: str, role: str | None, names: str | None,
     return None
 
 
+def _consent(region: Region) -> bool:
+    """Whether a region's class or id names a cookie or consent dialog."""
+    names = f"{region.attrib.get('class', '')} {region.attrib.get('id', '')}"
+    return _CONSENT.search(_CAMEL.sub(" ", names).lower()) is not None
+
+
 def resolve_regions(regions: Sequence[Region], page_chars: int,
                     main: tuple[int, int] | None = None, thread: bool = False,
                     best: tuple[int, int] | None = None) -> None:
@@ -300,8 +310,9 @@ def resolve_regions(regions: Sequence[Region], page_chars: int,
         kind = region.kind
         if thread and kind == "comments":
             kind = None
-        if kind in _BOILERPLATE and region.chars >= 200 and 2 * region.chars >= page_chars:
-            kind = None  # a wrapper around the content
+        if (kind in _BOILERPLATE and region.chars >= 200 and 2 * region.chars >= page_chars
+                and not _consent(region)):
+            kind = None  # a wrapper around the content (a cookie dialog is none, however long)
         elif kind == "main" and main is not None and (region.end < main[0]
                                                       or region.start > main[1]):
             kind = None
