@@ -44,7 +44,7 @@ def measure(size: int, pages_per_site: int, max_depth: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,50000",
+    parser.add_argument("--sizes", default="10000,100000",
                         help="comma-separated page counts (default: %(default)s)")
     parser.add_argument("--pages-per-site", type=int, default=100)
     args = parser.parse_args()

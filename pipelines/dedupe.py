@@ -6,29 +6,25 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from mentionspider.analysis.urls import url_key
-from mentionspider.items import LinkCheckItem, PageItem
+from mentionspider.writing import dedupe_key
 
 
 class DedupePipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.pages: set[str] = set()
-        self.checks: set[str] = set()
+        self.seen: set[tuple[str, str]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "DedupePipeline":
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, PageItem):  # one page under two addresses is one page
-            seen, key, what = self.pages, url_key(item.url), "pages"
-        elif isinstance(item, LinkCheckItem):
-            seen, key, what = self.checks, item.url, "link_checks"
-        else:
+        key = dedupe_key(item)  # the writer's own key (mentionspider.writing)
+        if key is None:
             return item
-        if key in seen:
+        if key in self.seen:
+            what = key[0]
             self.crawler.stats.inc_value(f"mentionspider/dedupe/{what}_dropped")
-            raise DropItem(f"duplicate {what[:-1]}: {key}")
-        seen.add(key)
+            raise DropItem(f"duplicate {what[:-1]}: {key[1]}")
+        self.seen.add(key)
         return item

@@ -15,11 +15,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from mentionspider.campaign import Campaign, campaign_of
-from mentionspider.items import GonePageItem, LinkCheckItem, PageItem, SearchAnswerItem
 from mentionspider.linkcheck.checker import LinkChecker
-from mentionspider.opportunities import broken_link_opportunity
-from mentionspider.scoring_config import scorer_for
 from mentionspider.store import Store
+from mentionspider.writing import StoreWriter
 
 logger = logging.getLogger(__name__)
 
@@ -28,17 +26,11 @@ class StorePipeline:
     def __init__(self, crawler: Any, db_path: str, batch: int, campaign: Campaign) -> None:
         self.crawler = crawler
         self.campaign = campaign
-        self.scorer = scorer_for(campaign.scoring)
         self.db_path = db_path
         self.batch = batch
         self.store: Store | None = None
+        self.writer: StoreWriter | None = None
         self.run_id = 0
-        self.pages: list[PageItem] = []
-        self.checks: list[LinkCheckItem] = []
-        self.gone: list[GonePageItem] = []
-        self.answers: list[SearchAnswerItem] = []
-        self.counts = {"pages": 0, "mentions": 0, "links_checked": 0, "new_opportunities": 0,
-                       "broken_links": 0, "rendered_pages": 0, "render_fallbacks": 0}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "StorePipeline":
@@ -57,6 +49,7 @@ class StorePipeline:
         if note:
             logger.warning("%s", note)
         self.run_id = self.store.start_run(campaign.name, campaign.to_dict())
+        self.writer = StoreWriter(self.store, self.run_id, campaign, self.batch)
         self.crawler.stats.set_value("mentionspider/run_id", self.run_id)
         LinkChecker.of(self.crawler).reuse(
             self.store.fresh_link_checks(campaign.linkcheck.ttl_hours))
@@ -66,50 +59,17 @@ class StorePipeline:
             spider.reuse_search_answers(self.store.fresh_search_answers(search.cache_ttl_hours))
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, PageItem):
-            self.pages.append(item)
-            self.counts["pages"] += 1
-            self.counts["mentions"] += len(item.analysis.mentions)
-            if item.render != "raw":
-                self.counts["rendered_pages" if item.render == "rendered" else
-                            "render_fallbacks"] += 1
-        elif isinstance(item, LinkCheckItem):
-            self.checks.append(item)
-            self.counts["links_checked"] += 1
-        elif isinstance(item, SearchAnswerItem):
-            self.answers.append(item)
-        elif isinstance(item, GonePageItem):
-            self.gone.append(item)
-        if len(self.pages) + len(self.checks) + len(self.answers) + len(self.gone) >= self.batch:
-            self.flush()
+        assert self.writer is not None
+        self.writer.add(item)  # DedupePipeline dropped what the run already has
         return item
 
     def flush(self) -> None:
-        assert self.store is not None
-        if self.checks:
-            self.store.save_link_checks(self.checks)
-            self.checks = []
-        if self.answers:
-            self.store.save_search_answers(self.answers)
-            self.answers = []
-        if self.pages:
-            self.counts["new_opportunities"] += self.store.save_pages(self.run_id, self.pages)
-            self.pages = []
-        if self.gone:
-            self.store.retire_gone_pages(self.run_id, self.gone)
-            self.gone = []
+        assert self.writer is not None
+        self.writer.flush()
 
     def close_spider(self) -> None:
-        if self.store is None:
-            return
-        self.flush()
-        campaign = self.campaign.name
-        candidates = self.store.broken_link_candidates(campaign, self.run_id)
-        opportunities = [broken_link_opportunity(campaign, row, self.scorer)
-                         for row in candidates]
-        self.counts["new_opportunities"] += self.store.settle_broken_links(
-            campaign, self.run_id, opportunities)
-        self.counts["broken_links"] = len({o.target_url for o in opportunities})
+        if self.writer is not None:
+            self.writer.settle()
 
     def spider_closed(self, reason: str) -> None:
         """Record the run's counts and how it ended (after every item is through)."""
@@ -124,7 +84,8 @@ class StorePipeline:
         errors += all_stats.get("spider_exceptions/count", 0)
         self.store.finish_run(
             self.run_id, status="finished" if reason == "finished" else f"stopped: {reason}",
-            counts={**self.counts, "errors": errors}, stats=all_stats)
+            counts={**self.writer.counts, "errors": errors} if self.writer else {"errors": errors},
+            stats=all_stats)
         self.store.release_run_lock(self.campaign.name)
         self.store.close()
         self.store = None

@@ -388,3 +388,42 @@ def test_a_killed_sweep_resumes_without_losing_or_fetching_again(
     assert findings(db) == findings(alone)
     [(pages,)] = stored(alone, "SELECT pages FROM runs")
     assert stored(db, "SELECT id, status, pages FROM runs") == [(1, "finished", pages)]
+
+
+def test_the_writer_writes_as_a_single_process_sweep_does(redis_url: str, tmp_path: Path) -> None:
+    """The writer is the single-process sweep's code: a page under a second address is a
+    duplicate, a page gone since the last run retires its rows."""
+    import pickle
+    from dataclasses import replace
+
+    import redis
+
+    from mentionspider.campaign import load_campaign
+    from mentionspider.distributed import keys
+    from mentionspider.distributed.writer import Writer
+    from mentionspider.items import GonePageItem
+    from mentionspider.opportunities import page_opportunity
+    from mentionspider.store import Store
+    from tests.test_store import PAGE, page_item
+
+    def at(url: str) -> Any:
+        item = replace(page_item(), url=url, requested_url=url)
+        item.opportunity = page_opportunity("acme", url, item.analysis, depth=1,
+                                            brand_domains=("acme.com",))
+        return item
+
+    server = redis.Redis.from_url(redis_url)
+    server.flushdb()
+    store = Store(tmp_path / "w.db")
+    store.save_pages(store.start_run("acme", {}), [at(PAGE), at("http://blog.example/old")])
+    writer = Writer(server, store, store.start_run("acme", {}), load_campaign(CAMPAIGN), 10)
+    for item in (at(PAGE), at("https://www.blog.example/post/"),
+                 GonePageItem("acme", "http://blog.example/old", "http_404", "2026-12-02")):
+        server.lpush(keys.ITEMS, pickle.dumps(item))
+    assert writer.drain(1) == 3
+    assert (writer.duplicates, writer.counts["pages"]) == (1, 1)
+    assert stored(tmp_path / "w.db", "SELECT page_url, active, retired_reason FROM "
+                  "opportunities") == [("http://blog.example/old", 0, "the page answers 404"),
+                                       (PAGE, 1, None)]
+    store.close()
+    server.flushdb()

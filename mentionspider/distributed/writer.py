@@ -14,34 +14,35 @@ from typing import Any
 
 from mentionspider.campaign import Campaign
 from mentionspider.distributed import keys
-from mentionspider.items import LinkCheckItem, PageItem
-from mentionspider.opportunities import broken_link_opportunity
 from mentionspider.store import Store
+from mentionspider.writing import StoreWriter
 
 __all__ = ["Writer"]
 
 
 class Writer:
+    """Redis's side of the one writer. What is written and how it is counted is the
+    single-process sweep's own code (:class:`~mentionspider.writing.StoreWriter`): pages
+    deduplicated by their identity, gone pages retired, search answers kept, broken
+    links scored with the campaign's weights."""
+
     def __init__(self, server: Any, store: Store, run_id: int, campaign: Campaign,
                  batch: int) -> None:
         self.server = server
-        self.store = store
-        self.run_id = run_id
-        self.campaign = campaign
-        self.batch = max(1, batch)
-        self.pages_seen: set[str] = set()
-        self.checks_seen: set[str] = set()
-        self.duplicates = 0
-        self.counts = {"pages": 0, "mentions": 0, "links_checked": 0, "new_opportunities": 0,
-                       "broken_links": 0}
+        self.items = StoreWriter(store, run_id, campaign, batch)
+        self.batch = self.items.batch
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.items.counts
+
+    @property
+    def duplicates(self) -> int:
+        return self.items.duplicates
 
     def resume(self, progress: dict[str, Any]) -> None:
         """Go on counting from what the run being resumed wrote (:meth:`Store.run_progress`)."""
-        self.pages_seen = set(progress["pages"])
-        self.checks_seen = set(progress["checks"])
-        self.counts.update(pages=len(self.pages_seen), mentions=sum(progress["pages"].values()),
-                           links_checked=len(self.checks_seen),
-                           new_opportunities=progress["new_opportunities"])
+        self.items.resume(progress)
 
     def recover(self) -> int:
         """Write the batch a killed writer left half done. Returns its size."""
@@ -64,35 +65,11 @@ class Writer:
         return len(data)
 
     def _write(self, items: list[Any]) -> None:
-        pages: list[PageItem] = []
-        checks: list[LinkCheckItem] = []
         for item in items:
-            if isinstance(item, PageItem):
-                if item.url in self.pages_seen:
-                    self.duplicates += 1
-                    continue
-                self.pages_seen.add(item.url)
-                pages.append(item)
-                self.counts["pages"] += 1
-                self.counts["mentions"] += len(item.analysis.mentions)
-            elif isinstance(item, LinkCheckItem):
-                if item.url in self.checks_seen:
-                    self.duplicates += 1
-                    continue
-                self.checks_seen.add(item.url)
-                checks.append(item)
-                self.counts["links_checked"] += 1
-        if checks:
-            self.store.save_link_checks(checks)
-        if pages:
-            self.counts["new_opportunities"] += self.store.save_pages(self.run_id, pages)
+            self.items.add(item)
+        self.items.flush()  # the whole batch is in the store before it leaves Redis
         self.server.delete(keys.WRITING)
 
     def settle(self) -> None:
         """The crawl is over: the run's dead links become broken-link opportunities."""
-        name = self.campaign.name
-        candidates = self.store.broken_link_candidates(name, self.run_id)
-        opportunities = [broken_link_opportunity(name, row) for row in candidates]
-        self.counts["new_opportunities"] += self.store.settle_broken_links(
-            name, self.run_id, opportunities)
-        self.counts["broken_links"] = len({o.target_url for o in opportunities})
+        self.items.settle()
