@@ -542,3 +542,27 @@ def test_a_cookie_dialog_longer_than_the_page_is_not_its_content() -> None:
     # the same long box named as a sidebar is a wrapper around the content, as before
     html = html.replace("id='onetrust-consent-sdk'", "class='sidebar'")
     assert placements(html)["Purpose 3"] == "main"
+
+
+def test_tiles_whose_price_nests_deeper_than_their_title_are_the_listing() -> None:
+    # a shop category: each tile is an <li> whose own text is its linked title, with the
+    # price and the rating in elements nested below it; a menu above, short text around
+    tiles = "".join(
+        f"<li><a href='/p/{n}'>Acme Headlamp {n}</a><div class='pricing'><div><span>"
+        f"${20 + n}.95</span></div></div><div><div><span>{n + 3} reviews, rated 4.{n} of 5"
+        "</span></div></div></li>" for n in range(6))
+    html = ("<body><div><ul><li><a href='/'>Home</a></li><li><a href='/shop'>Shop</a></li>"
+            "<li><a href='/help'>Help</a></li></ul></div>"
+            "<div><h1>Headlamps</h1><p>Headlamps for the trail and the tent.</p>"
+            f"<ul>{tiles}</ul></div><div><p>Acme Outdoor Ltd</p></div></body>")
+    result = placements(html)
+    assert result["Acme Headlamp 4"] == "main"
+    assert result["$23.95"] == "main"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/c")}
+    assert rules["Acme Headlamp 4"] == (
+        "in a list of cards that holds more text than the densest part (a listing)")
+    assert result["Shop"] == "nav"
+    # a menu's items, with nothing between them, are no tiles
+    menu = "".join(f"<li><a href='/c/{n}'>Category {n}</a></li>" for n in range(8))
+    html = html.replace("<li><a href='/'>Home</a></li>", menu)
+    assert placements(html)["Category 5"] == "nav"

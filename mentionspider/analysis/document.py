@@ -63,6 +63,8 @@ _CARD_RUN: Final = 3
 _CARD_GAP: Final = 8
 #: Cards a run needs to be the page's own list when it holds more text than the densest part.
 _CARD_LIST: Final = 4
+#: Plain blocks (a price, a rating) a tile has after its title, at least, in a run of tiles.
+_TILE_TEXT: Final = 2
 #: Running text of the densest part from which the page is an article, not a listing.
 _ARTICLE_TEXT: Final = 1000
 # Rules that place a block beside the main content, which a listing's own list of cards
@@ -411,7 +413,52 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
             run = []
         run.append(index)
     close(run)
+    lists.update(_tile_runs(blocks, content))
     return found, lists
+
+
+def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
+               content: int) -> set[int]:
+    """The blocks of runs of tiles that hold more text than ``content``.
+
+    A product tile whose title is the text of the item's own element
+    (``<li><a>title</a><div>price</div>...</li>``) has its price, rating and
+    specifications nested deeper, so no neighbour of the title shares its
+    parent for :func:`_card_titles` to see. The tiles of a grid still show
+    as linked titles of the same element under one parent, each followed by
+    at least :data:`_TILE_TEXT` plain blocks of its own before the next (a
+    menu's items follow each other with nothing between).
+    :data:`_CARD_LIST` of them in a row, with the text between, are a grid.
+    """
+    lists: set[int] = set()
+    run: list[int] = []
+    plain = 0
+
+    def close(run: list[int]) -> None:
+        if len(run) < _CARD_LIST:
+            return
+        end = min(len(blocks) - 1, run[-1] + run[-1] - run[-2])
+        if sum(len(blocks[i][0]) for i in range(run[0], end + 1)) > content:
+            lists.update(range(run[0], end + 1))
+
+    for index, (text, _links, linked, meta, _seg) in enumerate(blocks):
+        if not linked or 2 * linked < len(text):
+            if not linked:
+                plain += 1
+            continue
+        if run:
+            previous = blocks[run[-1]][3]
+            if plain >= _TILE_TEXT and meta[2] == previous[2] and meta[3] == previous[3]:
+                run.append(index)
+                plain = 0
+                continue
+            if plain < _TILE_TEXT and meta[3] != previous[3] and index - run[-1] <= 1:
+                plain = 0
+                continue  # a link inside the tile (its image, its brand)
+            close(run)
+        run, plain = [index], 0
+    close(run)
+    return lists
 
 
 def _under_furniture_headings(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
