@@ -35,10 +35,12 @@ __all__ = ["run_coordinator", "run_worker", "NoSweep", "ClusterResult"]
 
 logger = logging.getLogger(__name__)
 
-#: KEYS: requests, workers, items, done, orphans. ARGV: key prefix. The crawl is over
-#: when nothing is queued or on its way to the writer and every worker is idle with
-#: nothing popped. Workers only leave idle by popping (atomically), so this holds.
+#: KEYS: requests, workers, items, done, orphans, search done. ARGV: key prefix, '1' when
+#: the campaign searches. The crawl is over when nothing is queued or on its way to the
+#: writer, search is done and every worker is idle with nothing popped. Workers only
+#: leave idle by popping (atomically), so this holds.
 DONE_SCRIPT = """
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[6]) == 0 then return 0 end
 if redis.call('LLEN', KEYS[1]) > 0 or redis.call('LLEN', KEYS[3]) > 0
    or redis.call('LLEN', KEYS[5]) > 0 then return 0 end
 local workers = redis.call('SMEMBERS', KEYS[2])
@@ -124,7 +126,7 @@ def run_coordinator(campaign: Campaign, db: str | Path, url: str, *, workers: in
     status, error = "finished", ""
     try:
         writer.recover()
-        status = _coordinate(server, writer, procs, poll)
+        status = _coordinate(server, writer, procs, poll, searches=campaign.search is not None)
     except RedisError as exc:  # said once, by the CLI; the workers stop quietly
         status, error = "stopped: redis_lost", f"lost Redis at {url}: {exc}"
     except KeyboardInterrupt:
@@ -151,7 +153,7 @@ def run_coordinator(campaign: Campaign, db: str | Path, url: str, *, workers: in
 
 
 def _coordinate(server: Any, writer: Writer, procs: list[subprocess.Popen[bytes]],
-                poll: float) -> str:
+                poll: float, *, searches: bool = False) -> str:
     done = server.register_script(DONE_SCRIPT)
     reaped: set[int] = set()
     last_check = 0.0
@@ -175,8 +177,8 @@ def _coordinate(server: Any, writer: Writer, procs: list[subprocess.Popen[bytes]
                 moved = requeue_dead(server, worker)
                 logger.warning("worker %s stopped answering; %d requests back in the queue",
                                worker, moved)
-        if done(keys=[keys.REQUESTS, keys.WORKERS, keys.ITEMS, keys.DONE, keys.ORPHANS],
-                args=[keys.PREFIX]):
+        if done(keys=[keys.REQUESTS, keys.WORKERS, keys.ITEMS, keys.DONE, keys.ORPHANS,
+                      keys.SEARCH_DONE], args=[keys.PREFIX, "1" if searches else "0"]):
             break
         if procs and all(p.poll() is not None for p in procs) and not server.scard(keys.WORKERS):
             return "stopped: no_workers"

@@ -71,13 +71,15 @@ local function admit(max_pages, max_contacts, seed, contact, key, site, reason)
   redis.call('HINCRBY', KEYS[3], site, 1)
   redis.call('SADD', KEYS[1], key)
   if contact == '1' then redis.call('HINCRBY', KEYS[4], site, 1) end
+  if seed == '2' then redis.call('SADD', KEYS[2], site) end
   return ''
 end
 """
 
 #: KEYS: seen, sites, pages, contacts, requests, levels pending, releasing:<level> (or
 #: any unused key). ARGV: max pages per site, max contacts per site, then per page: seed
-#: flag, contact flag, url key, site, local reason or '', level ('' for none), request.
+#: flag ('2': a seed whose site joins the crawl's sites once admitted), contact flag,
+#: url key, site, local reason or '', level ('' for none), request.
 #: Admits the pages in order; an admitted page counts in its level and its request goes
 #: onto the queue, all in this one step. The level whose release these pages are is
 #: then followed: its held-back links are dropped. Returns each page's answer.
@@ -198,14 +200,16 @@ class RedisFrontier(Frontier):
     def queue(self, pages: Sequence[tuple[str, str, tuple[str, int] | None, bytes]],
               release: tuple[str, int] | None = None) -> list[str | None]:
         """Admit ``pages`` ``(url, kind, level, request)`` in order, kind ``seed``,
-        ``contact`` or ``page``, and put each admitted page's request on the shared queue,
+        ``search`` (a seed that adds its site once admitted), ``contact`` or ``page``, and
+        put each admitted page's request on the shared queue,
         counted in its level ``(site, depth)`` if it has one, in one atomic step. Returns
         each page's answer (None: admitted and queued). ``release``: the level these
         pages follow (its held-back links are done with)."""
         args: list[Any] = [self.max_pages_per_site, CONTACT_PAGES_PER_SITE]
         for url, kind, level, data in pages:
-            args += ["1" if kind == "seed" else "0", "1" if kind == "contact" else "0",
-                     url_key(url), site_of(url), "" if kind == "seed" else self._local_reason(url),
+            seed = {"seed": "1", "search": "2"}.get(kind, "0")
+            args += [seed, "1" if kind == "contact" else "0",
+                     url_key(url), site_of(url), "" if seed != "0" else self._local_reason(url),
                      "" if level is None else level_key(*level), data]
         done = RELEASING + (level_key(*release) if release else "-")
         answers = self._queue(keys=[SEEN, SITES, PAGES, CONTACTS, keys.REQUESTS, LEVELS, done],
@@ -215,7 +219,7 @@ class RedisFrontier(Frontier):
             answer = answer.decode() if isinstance(answer, bytes) else answer
             out.append(answer or None)
             origin = origin_of(canonical_url(url))
-            if kind == "seed" and answer in ("", "seen") and (
+            if kind in ("seed", "search") and answer in ("", "seen") and (
                     _host_of_origin(origin) not in self.origins):
                 super().set_origin(url)  # every worker offers the seeds: each learns their origins
         return out

@@ -29,6 +29,10 @@ ORPHANS = PREFIX + "checks:orphans"
 #: Items on their way to the writer, and the batch the writer is writing.
 ITEMS = PREFIX + "items"
 WRITING = PREFIX + "items:writing"
+#: The worker running search (one at a time; released when it dies), and ``search:done``
+#: once that worker went idle with search over (the crawl is not over before).
+SEARCHER = PREFIX + "searcher"
+SEARCH_DONE = PREFIX + "search:done"
 #: Scrapy stats of finished workers, summed (a hash).
 STATS = PREFIX + "stats"
 

@@ -26,8 +26,9 @@ return data
 """
 
 #: KEYS: processing:<dead>, requests, workers, alive:<dead>, state:<dead>, claims:<dead>,
-#: checks, orphans, leases:<dead>; ARGV: the dead worker's id. Gives everything back,
-#: atomically: its requests, its unfinished checks, its host leases.
+#: checks, orphans, leases:<dead>, searcher; ARGV: the dead worker's id. Gives everything
+#: back, atomically: its requests, its unfinished checks, its host leases, the search
+#: role (another worker takes it up and runs search again).
 REQUEUE_SCRIPT = """
 local moved = 0
 while redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'RIGHT') do moved = moved + 1 end
@@ -41,6 +42,7 @@ for _, lease in ipairs(redis.call('SMEMBERS', KEYS[9])) do
 end
 redis.call('DEL', KEYS[6], KEYS[4], KEYS[5], KEYS[9])
 redis.call('SREM', KEYS[3], ARGV[1])
+if redis.call('GET', KEYS[10]) == ARGV[1] then redis.call('DEL', KEYS[10]) end
 return moved
 """
 
@@ -88,9 +90,11 @@ class ReliableQueue(Base):
 
 
 def requeue_dead(server: Any, worker: str) -> int:
-    """Give a dead worker's popped requests back to the queue (oldest served first) and
-    its unfinished link checks to the others. Returns how many requests went back."""
+    """Give a dead worker's popped requests back to the queue (oldest served first), its
+    unfinished link checks to the others and its search role up. Returns how many
+    requests went back."""
     script = server.register_script(REQUEUE_SCRIPT)
     return int(script(keys=[keys.processing(worker), keys.REQUESTS, keys.WORKERS,
                             keys.alive(worker), keys.state(worker), keys.claims(worker),
-                            keys.CHECKED, keys.ORPHANS, keys.leases(worker)], args=[worker]))
+                            keys.CHECKED, keys.ORPHANS, keys.leases(worker), keys.SEARCHER],
+                            args=[worker]))

@@ -14,6 +14,7 @@ engine when other workers queued requests.
 from __future__ import annotations
 
 import logging
+import pickle
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ from mentionspider.distributed.connection import RedisError, connect
 from mentionspider.distributed.frontier import CheckClaims, RedisFrontier, RedisLevels
 from mentionspider.frontier import Frontier
 from mentionspider.linkcheck.checker import LinkChecker
+from mentionspider.render.requests import DEPTH_META
 from mentionspider.spiders.sweep import SweepSpider
 
 __all__ = ["WorkerSpider", "QuietAfterLoss", "lost_redis"]
@@ -43,10 +45,22 @@ if url then redis.call('SET', KEYS[2], 'busy') end
 return url
 """
 
-#: KEYS: processing:<worker>, state:<worker>. Idle only with nothing popped.
+#: KEYS: processing:<worker>, state:<worker>, searcher, search done. ARGV: worker. Idle
+#: only with nothing popped; the searcher idle has no search left: search is done.
 IDLE_SCRIPT = """
-if redis.call('LLEN', KEYS[1]) == 0 then redis.call('SET', KEYS[2], 'idle') return 1 end
-return 0
+if redis.call('LLEN', KEYS[1]) > 0 then return 0 end
+redis.call('SET', KEYS[2], 'idle')
+if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('SET', KEYS[4], '1') end
+return 1
+"""
+
+#: KEYS: searcher, search done, state:<worker>. ARGV: worker. Takes the search role if
+#: search is not done and no live worker has it; the worker is then busy.
+SEARCHER_SCRIPT = """
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+redis.call('SET', KEYS[3], 'busy')
+return 1
 """
 
 
@@ -59,6 +73,7 @@ class WorkerSpider(SweepSpider):
     closing: bool
     _idle_script: Any
     _take_orphan: Any
+    _take_search: Any
     _beat: Any
 
     @classmethod
@@ -80,6 +95,7 @@ class WorkerSpider(SweepSpider):
         spider.closing = False
         spider._idle_script = spider.server.register_script(IDLE_SCRIPT)
         spider._take_orphan = spider.server.register_script(ORPHAN_SCRIPT)
+        spider._take_search = spider.server.register_script(SEARCHER_SCRIPT)
         crawler.signals.connect(spider._worker_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._worker_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._worker_closed, signal=signals.spider_closed)
@@ -95,7 +111,7 @@ class WorkerSpider(SweepSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         """The seeds (each admitted once, cluster-wide) and, in one worker only, search."""
-        searcher = bool(self.server.set(keys.key("searcher"), self.worker, nx=True))
+        searcher = self._searcher()
         self.frontier = self.make_frontier()
         self.setup_search()
         seeds = []
@@ -110,6 +126,28 @@ class WorkerSpider(SweepSpider):
         if searcher:
             for request in self.search_start():
                 yield request
+
+    def _searcher(self) -> bool:
+        """Take the search role if search is to run and no live worker has it."""
+        if self.campaign.search is None:
+            return False
+        return bool(self._take_search(keys=[keys.SEARCHER, keys.SEARCH_DONE,
+                                            keys.state(self.worker)], args=[self.worker]))
+
+    def result_pages(self, pages: list[Any]) -> Iterator[scrapy.Request]:
+        """Search result pages, admitted (as seeds) and queued in one step, as seeds."""
+        assert self.frontier is not None
+        kind = "search" if self.campaign.search and self.campaign.search.crawl_depth else "seed"
+        depth = self.campaign.search.crawl_depth if self.campaign.search else 0
+        entries = []
+        for page in pages:
+            request = self._page_request(self.frontier.canonical(page.url), page.source, depth)
+            if request is not None:
+                entries.append((page.url, kind, None, request))
+        for answer in self._push(entries):
+            if answer is not None:
+                self.crawler.stats.inc_value(f"mentionspider/search/dropped/{answer}")
+        yield from ()
 
     # --- pages: admitted and queued in one step ----------------------------------------
     def _push(self, pages: Sequence[tuple[str, str, tuple[str, int] | None, scrapy.Request]],
@@ -157,6 +195,8 @@ class WorkerSpider(SweepSpider):
                                          meta.get("mentionspider_source", "seed"),
                                          meta.get("mentionspider_max_depth"))
             if request is not None:
+                if level is None:  # no level sets its depth: one more than its page's
+                    request.meta["depth"] = int(meta.get(DEPTH_META, meta.get("depth", 0))) + 1
                 pages.append((url, "page", None if level is None else (level[0], level[1] + 1),
                               request))
         for answer in self._push(pages, release=level):
@@ -239,6 +279,12 @@ class WorkerSpider(SweepSpider):
             return
         if isinstance(self.frontier, RedisFrontier):
             self.frontier.refresh()
+        if self.frontier is not None and self._searcher():  # the searcher died: search here
+            for out in self.search_start():
+                if isinstance(out, scrapy.Request):
+                    self.crawler.engine.crawl(out)
+                else:  # an answer to cache: as the item pipeline would send it
+                    self.server.lpush(keys.ITEMS, pickle.dumps(out, pickle.HIGHEST_PROTOCOL))
         checker = LinkChecker.of(self.crawler)
         for _ in range(self.crawler.settings.getint("CONCURRENT_REQUESTS")):
             url = self._take_orphan(keys=[keys.ORPHANS, keys.state(self.worker)])
@@ -254,7 +300,8 @@ class WorkerSpider(SweepSpider):
             if slot is not None:
                 slot.nextcall.schedule()
         elif self._idle_here():
-            self._idle_script(keys=[keys.processing(self.worker), keys.state(self.worker)])
+            self._idle_script(keys=[keys.processing(self.worker), keys.state(self.worker),
+                                    keys.SEARCHER, keys.SEARCH_DONE], args=[self.worker])
 
     def _close(self, reason: str) -> None:
         if not self.closing and self.crawler.engine.spider is not None:

@@ -122,8 +122,12 @@ class SearchSourceSpider:
             yield SearchAnswerItem(answer.provider, answer.query, answer.page,
                                    [{"url": h.url, "title": h.title, "snippet": h.snippet}
                                     for h in answer.hits], answer.more, now)
+        yield from self.result_pages(step.pages)
+
+    def result_pages(self, pages: list[Any]) -> Iterator[scrapy.Request]:
+        """The requests of the result pages the frontier admits (as seeds)."""
         depth = self.campaign.search.crawl_depth if self.campaign.search else 0
-        for page in step.pages:
+        for page in pages:
             refused = self.frontier.admit(page.url, seed=True) if self.frontier else None
             if refused is not None:
                 self.crawler.stats.inc_value(f"mentionspider/search/dropped/{refused}")

@@ -10,6 +10,8 @@ talking to the real Redis, fetching from the virtual web.
 - ``release``: a level of a site has just been released to this worker, before the
   next level is queued (``RedisLevels.release`` returned).
 - ``follow``: the worker has just queued the pages of a level after the seeds'.
+- ``search``: the worker that runs search has its second search answer in hand, before
+  it has read it (result pages of the first queued, queries left to send).
 - ``writing``: in the ``mentionspider sweep --redis`` process (the writer) instead: it
   has moved its third batch of items from the shared list to its own, and not yet
   written it.
@@ -51,6 +53,17 @@ def _install(url: str) -> None:
             _die_once(url)
         return found
 
+    from mentionspider.search.source import SearchSource
+
+    answered, answers = SearchSource.answered, []
+
+    def answering(self, state, status, headers, body):  # type: ignore[no-untyped-def]
+        answers.append(state)
+        if POINT == "search" and len(answers) == 2:
+            _die_once(url)
+        return answered(self, state, status, headers, body)
+
+    SearchSource.answered = answering  # type: ignore[method-assign]
     RedisFrontier.queue = queued  # type: ignore[method-assign]
     RedisLevels.release = released  # type: ignore[method-assign]
 
