@@ -290,7 +290,9 @@ class WorkerSpider(SweepSpider):
             url = self._take_orphan(keys=[keys.ORPHANS, keys.state(self.worker)])
             if url is None:
                 break  # a dead worker's unfinished check: checked here instead
-            checker.out += checker.check(url.decode())
+            # check() hands back (and empties) checker.out: ``out += check()`` doubled it
+            requests = checker.check(url.decode())
+            checker.out += requests
             checker._flush()
         if scheduler is not None and scheduler.has_pending_requests():
             # Others queued pages (or a dead worker's came back): go get them. Not only
