@@ -54,6 +54,7 @@ kind = "urls"
 file = "export.csv"
 """
 
+SEARCH = "SELECT provider, query, page, hits, more FROM search_answers"
 SETTINGS = ["-s", "MENTIONSPIDER_SEARCH_BACKOFF=0"]
 
 
@@ -86,6 +87,7 @@ def alone(web: VirtualWeb, campaign: Path) -> Path:
 def assert_same_store(db: Path, alone: Path) -> None:
     assert stored(db, PAGES) == stored(alone, PAGES)
     assert findings(db) == findings(alone)  # opportunities, their search provenance included
+    assert stored(db, SEARCH) == stored(alone, SEARCH)  # the answers kept for the cache
     assert [row for row in findings(alone) if dict(row)["source"].startswith("searxng: ")]
 
 
