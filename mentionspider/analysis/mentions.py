@@ -42,7 +42,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mentionspider.analysis.model import BrandName, Match
-from mentionspider.analysis.text import normalize_text
+from mentionspider.analysis.text import find_all, normalize_text
 
 __all__ = ["compile_matcher", "Matcher", "CueMatch", "fold_accents", "MATCH_MODES"]
 
@@ -271,7 +271,7 @@ class Matcher:
             pos = 0
             if len(self._prefixes) <= _FIND_PREFIXES:
                 fast = self._fast.match
-                for candidate in _positions(lower, self._prefixes):
+                for candidate in find_all(lower, self._prefixes):
                     if candidate >= pos and (m := fast(lower, candidate)) is not None:
                         pos = self._confirm(text, haystack, *m.span(), found)
             else:
@@ -325,7 +325,7 @@ class Matcher:
         exclude = self._exclude
         assert exclude is not None
         if len(lower) == len(haystack):
-            spans = [m.span(1) for at in _positions(lower, self._exclude_prefixes)
+            spans = [m.span(1) for at in find_all(lower, self._exclude_prefixes)
                      if (m := exclude.match(haystack, at)) is not None]
         else:
             spans = [m.span(1) for m in exclude.finditer(haystack)]
@@ -420,20 +420,3 @@ def _shortest(prefixes: set[str]) -> list[str]:
     """The prefixes without those that start with another one (they add no positions)."""
     return [p for p in sorted(prefixes) if p and not any(
         p != q and q and p.startswith(q) for q in prefixes)]
-
-
-def _positions(lower: str, prefixes: Sequence[str]) -> list[int]:
-    """Where in ``lower`` any of ``prefixes`` starts, in order.
-
-    ``str.find`` runs at C speed and skips most of a page, where a regex search
-    would try every position that holds any name's first letter.
-    """
-    found: list[int] = []
-    for prefix in prefixes:
-        at = lower.find(prefix)
-        while at >= 0:
-            found.append(at)
-            at = lower.find(prefix, at + 1)
-    if len(prefixes) > 1:
-        found.sort()
-    return found
