@@ -22,6 +22,7 @@ from mentionspider.analysis.mentions import Matcher, compile_matcher
 from mentionspider.analysis.model import (PLACEMENTS, Anchor, BrandName, Match, ParsedPage,
                                           TextBlock)
 from mentionspider.analysis.snippet import snippet
+from mentionspider.analysis.text import find_all
 from mentionspider.analysis.urls import (canonical_url, carried_hosts, host_in_domains, host_of,
                                          registered_domain)
 
@@ -278,13 +279,7 @@ def _has_obfuscated_at(text: str) -> bool:
     """``_OBFUSCATED_AT.search(text)``, with the regex tried only where a match can start:
     ``str.find`` skips a page's text many times faster than a regex scan."""
     match = _OBFUSCATED_AT.match
-    for char in "[({<&":
-        at = text.find(char)
-        while at >= 0:
-            if match(text, at) is not None:
-                return True
-            at = text.find(char, at + 1)
-    return False
+    return any(match(text, at) is not None for at in find_all(text, "[({<&"))
 
 
 @lru_cache(maxsize=65536)
