@@ -34,8 +34,14 @@ def dedupe_key(item: Any) -> tuple[str, str] | None:
 
 
 class StoreWriter:
-    def __init__(self, store: Store, run_id: int, campaign: Campaign, batch: int) -> None:
+    """Items into ``store`` for run ``run_id``, ``batch`` at a time. ``dedupe=False``
+    when the items come through :class:`~pipelines.dedupe.DedupePipeline`, which already
+    dropped what the run has (one set of keys, not two, and no second ``url_key``)."""
+
+    def __init__(self, store: Store, run_id: int, campaign: Campaign, batch: int, *,
+                 dedupe: bool = True) -> None:
         self.store = store
+        self.dedupe = dedupe
         self.run_id = run_id
         self.campaign = campaign
         self.scorer = scorer_for(campaign.scoring)
@@ -61,7 +67,7 @@ class StoreWriter:
     def add(self, item: Any) -> bool:
         """Take ``item`` for the next batch (written when the batch is full). False: the
         run already wrote it (a duplicate, counted in :attr:`duplicates`)."""
-        key = dedupe_key(item)
+        key = dedupe_key(item) if self.dedupe else None
         if key is not None:
             if key in self.seen:
                 self.duplicates += 1

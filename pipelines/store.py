@@ -49,7 +49,8 @@ class StorePipeline:
         if note:
             logger.warning("%s", note)
         self.run_id = self.store.start_run(campaign.name, campaign.to_dict())
-        self.writer = StoreWriter(self.store, self.run_id, campaign, self.batch)
+        # DedupePipeline (earlier in ITEM_PIPELINES) drops what the run already has
+        self.writer = StoreWriter(self.store, self.run_id, campaign, self.batch, dedupe=False)
         self.crawler.stats.set_value("mentionspider/run_id", self.run_id)
         LinkChecker.of(self.crawler).reuse(
             self.store.fresh_link_checks(campaign.linkcheck.ttl_hours))
@@ -60,7 +61,7 @@ class StorePipeline:
 
     def process_item(self, item: Any) -> Any:
         assert self.writer is not None
-        self.writer.add(item)  # DedupePipeline dropped what the run already has
+        self.writer.add(item)
         return item
 
     def flush(self) -> None:
