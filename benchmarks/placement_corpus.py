@@ -140,8 +140,8 @@ def run(corpus: Path, extractor: str, verbose: bool) -> None:
     n = len(pages)
     rows = [
         ("pages", f"{n}"),
-        ("recall (chars, micro)", f"{totals['article_main'] / totals['article']:.1%}"),
-        ("leakage (chars, micro)", f"{totals['other_main'] / totals['other']:.1%}"),
+        ("recall (chars, micro)", f"{totals['article_main'] / totals['article']:.2%}"),
+        ("leakage (chars, micro)", f"{totals['other_main'] / totals['other']:.2%}"),
         ("recall (mean per page)", f"{sum(p[1] for p in pages) / n:.1%}"),
         ("leakage (mean per page)", f"{sum(p[2] for p in pages) / n:.1%}"),
         ("pages with recall < 90%", f"{sum(p[1] < 0.9 for p in pages)}"),

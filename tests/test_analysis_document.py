@@ -249,3 +249,26 @@ def test_image_alt_in_a_hidden_image_or_a_noscript_copy_still_names_the_link() -
                       URL)
     assert [(a.url[-2:], a.text) for a in page.anchors] == [
         ("/a", "Avatar"), ("/b", "Lazy"), ("/c", "Hidden link")]
+
+
+def test_a_page_that_is_a_shell_around_its_noscript_copy_is_read_from_that_copy() -> None:
+    # a forum engine's crawler view (Discourse, Flarum): a script app whose only text,
+    # for readers without JavaScript, is the <noscript> copy of the thread
+    post = ("<div itemtype='http://schema.org/DiscussionForumPosting' itemscope>"
+            "<span class='creator'>user{n}</span><p>Reply {n}: the Acme trowel held up well,"
+            " after a whole season of digging in clay.</p></div>")
+    html = ("<html><head><script src='app.js'></script></head><body>"
+            "<section id='main'><p>Loading</p></section>"
+            "<noscript data-path='/t/acme/1'><header><a href='/'>Garden Forum</a></header>"
+            "<div id='main-outlet' role='main'><h1>Is the Acme trowel worth it?</h1>"
+            + "".join(post.format(n=n) for n in range(20)) + "</div>"
+            "<footer><a href='/privacy'>Privacy</a></footer></noscript></body></html>")
+    page = parse_page(html, URL)
+    placed = {block.text: block.placement for block in page.blocks}
+    assert placed["Is the Acme trowel worth it?"] == "main"
+    assert placed["Reply 7: the Acme trowel held up well, after a whole season of digging"
+                  " in clay."] == "main"
+    assert placed["Privacy"] == "footer"
+    # a notice or a lazy image's copy in <noscript> is still not text
+    assert texts("<p>Acme</p><noscript>Please enable JavaScript to use this site."
+                 "</noscript>") == ["Acme"]

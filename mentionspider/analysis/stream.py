@@ -51,6 +51,8 @@ CLOSE: Final = "\x02"  # a link ends
 BLOCK: Final = "\x03"  # a block ends
 _NO_MARKS: Final = dict.fromkeys(map(ord, OPEN + CLOSE + BLOCK))
 _HIDDEN_STYLE: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+#: Characters of text a page's ``<noscript>`` needs to be read as the page (see stream()).
+_NOSCRIPT_PAGE: Final = 1000
 #: href schemes that never lead to a page.
 NOT_URL_SCHEMES: Final = ("javascript:", "mailto:", "tel:", "data:")
 
@@ -122,6 +124,8 @@ class PageEvents:
         self.base: str | None = None
         self.lang: str | None = None
         self.thread = False  # the page has schema.org forum posts, questions or answers
+        self.noscript = 0  # characters of text inside <noscript> (not read as visible)
+        self.read_noscript = False  # read <noscript> as visible text (see stream())
 
     # -- parser target interface --------------------------------------------------
 
@@ -138,9 +142,11 @@ class PageEvents:
         tick = self.tick = self.tick + 1
         code = _TAG_CODES.get(tag, _IS_INLINE)
         if code == _IS_SKIPPED:
-            self.skip, self.skip_kind = 1, tag
-            self._skipped_start(tag, attrib)
-            return
+            if tag != "noscript" or not self.read_noscript:
+                self.skip, self.skip_kind = 1, tag
+                self._skipped_start(tag, attrib)
+                return
+            code = _IS_BLOCK
         region = self.region
         boundary = code >= _IS_BLOCK
         kind: str | None = None
@@ -231,6 +237,8 @@ class PageEvents:
         if self.skip:
             if self.capture is not None:
                 self.capture.append(text)
+            elif self.skip_kind == "noscript":
+                self.noscript += len(text.strip())
             return
         self.parts.append(text)
         if not self.dirty and not text.isspace():
@@ -316,9 +324,11 @@ def _parser(clean: bool) -> tuple[etree.HTMLParser, PageEvents]:
     return pair
 
 
-def _run(raw: bytes, clean: bool, check_utf8: bool) -> tuple[str, PageEvents, bool]:
+def _run(raw: bytes, clean: bool, check_utf8: bool,
+         noscript: bool = False) -> tuple[str, PageEvents, bool]:
     parser, events = _parser(clean)
     events.reset()
+    events.read_noscript = noscript
     try:
         etree.fromstring(raw, parser)
     except etree.LxmlError:
@@ -332,10 +342,18 @@ def stream(raw: bytes, check_utf8: bool = False) -> tuple[str, PageEvents, bool]
     Returns the page's text stream, the events (valid until the next call in this
     thread; ``reset()`` them when done) and, with ``check_utf8``, whether the parser
     met bytes that are not UTF-8 (it replaced them with U+FFFD).
+
+    A page whose ``<noscript>`` holds more text than the rest of it (and at least
+    :data:`_NOSCRIPT_PAGE` characters) is an application shell around a copy of the
+    page for readers without JavaScript (Discourse's and Flarum's crawler view of a
+    thread): what such a reader (and this crawler) sees is that copy, so the page is
+    streamed again with ``<noscript>`` read as visible text.
     """
     text, events, not_utf8 = _run(raw, False, check_utf8)
-    if (text.count(BLOCK) != len(events.metas) or text.count(OPEN) != len(events.mark_owners)
-            or text.count(CLOSE) != len(events.mark_owners)):
-        # the page's own text holds a mark
-        text, events, not_utf8 = _run(raw, True, check_utf8)
+    clean = (text.count(BLOCK) != len(events.metas)
+             or text.count(OPEN) != len(events.mark_owners)
+             or text.count(CLOSE) != len(events.mark_owners))  # the page's own text holds a mark
+    noscript = events.noscript >= _NOSCRIPT_PAGE and events.noscript > len("".join(text.split()))
+    if clean or noscript:
+        text, events, not_utf8 = _run(raw, clean, check_utf8, noscript)
     return text, events, not_utf8
