@@ -566,3 +566,42 @@ def test_tiles_whose_price_nests_deeper_than_their_title_are_the_listing() -> No
     menu = "".join(f"<li><a href='/c/{n}'>Category {n}</a></li>" for n in range(8))
     html = html.replace("<li><a href='/'>Home</a></li>", menu)
     assert placements(html)["Category 5"] == "nav"
+
+
+@pytest.mark.parametrize("line", ["Free shipping on orders over $50", "Ships from: Portugal",
+                                  "Returns & exchanges accepted", "Showing 24 of 291 results",
+                                  "Members earn 120 points on this purchase.",
+                                  "Flat rate | Free shipping over $75", "Livraison offerte dès 99€",
+                                  "Customer reviews"])
+def test_a_shops_service_lines_inside_main_are_not_main(line: str) -> None:
+    # a product page: description, then the shop's terms between the description and specs
+    html = (f"<body><main><h1>Acme trowel</h1>{ARTICLE}<div><span>{line}</span></div>"
+            f"{ARTICLE}</main></body>")
+    assert placements(html)[line] == "sidebar"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
+    assert rules[line] == "a shop's service line (shipping, returns, result count, points)"
+    # a sentence that only starts like one is the page's text
+    sentence = "Free shipping was the first thing we looked at when we compared the shops."
+    html = html.replace(line, sentence)
+    assert placements(html)[sentence] == "main"
+
+
+@pytest.mark.parametrize("label", ["Add to cart Add to cart", "Add to cart -",
+                                   "Share | Print"])
+def test_a_controls_label_given_twice_is_still_a_control(label: str) -> None:
+    html = f"<body><main>{ARTICLE}<div><button>{label}</button></div>{ARTICLE}</main></body>"
+    assert placements(html)[label] == "sidebar"
+
+
+@pytest.mark.parametrize("heading", ["Keep exploring trowels.",
+                                     "People who viewed this item also viewed",
+                                     "This is what customers who viewed this product bought",
+                                     "Frequently bought together"])
+def test_a_shops_recommendation_headings_take_what_follows_out_of_main(heading: str) -> None:
+    others = "".join(f"<li>Acme fork model {n}, forged steel, ash handle</li>" for n in range(3))
+    html = (f"<body><main><h1>Acme trowel</h1>{ARTICLE}<div><h2>{heading}</h2><ul>{others}</ul>"
+            f"</div><h2>Specifications</h2>{ARTICLE.replace('Acme', 'Acme Co')}</main></body>")
+    result = placements(html)
+    assert result[heading] == "sidebar"
+    assert result["Acme fork model 1, forged steel, ash handle"] == "sidebar"
+    assert result["Specifications"] == "main"

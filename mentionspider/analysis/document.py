@@ -33,6 +33,7 @@ from .placement import (
     MARKUP,
     NO_MAIN,
     SHORT_LINE,
+    SHOP_LINE,
     SMALL_PRINT,
     Region,
     block_placement,
@@ -40,6 +41,7 @@ from .placement import (
     find_main,
     furniture_heading,
     resolve_regions,
+    shop_line,
     small_print,
 )
 from .stream import BLOCK, CLOSE, NOT_URL_SCHEMES, OPEN, Meta, PageEvents, StreamedLink, stream
@@ -340,6 +342,8 @@ def _place(page: ParsedPage, events: PageEvents,
                         placement, rule = "sidebar", CONTROL
                     elif small_print(text):
                         placement, rule = "footer", SMALL_PRINT
+                    elif len(text) <= 60 and shop_line(text):
+                        placement, rule = "sidebar", SHOP_LINE
             else:
                 placement, rule = "main", NO_MAIN
         if why is not None:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["control_label", "furniture_heading", "small_print", "CLASS_SIGNALS", "HIDDEN",
+__all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CLASS_SIGNALS", "HIDDEN",
            "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement"]
 
@@ -119,7 +119,7 @@ _SHORT_LINE: Final = 120
 #: Short blocks that are the label of a control, not content: buttons and calls to action
 #: that sites of every kind repeat (shops, forums, blogs), in a few languages.
 _CONTROL: Final = re.compile(
-    r"(?:add to (?:cart|bag|basket|wish ?list|list|registry|favou?rites)|buy (?:it )?now"
+    r"(?:(?:add to (?:cart|bag|basket|wish ?list|list|registry|favou?rites)|buy (?:it )?now"
     r"|shop now|order now|book now|notify me|sign (?:up|in|out)(?: for free)?|log ?(?:in|out)"
     r"|register|subscribe(?: now)?|(?:read|learn|see|show|load|view) more|more"
     r"|click to (?:expand|shrink)|share(?: this(?: \w+)?)?|save this \w+|reply|quote|report"
@@ -128,7 +128,7 @@ _CONTROL: Final = re.compile(
     r"|aggiungi al carrello|in winkelwagen|lire la suite|weiterlesen|leer m[aá]s"
     r"|advertisement|sponsored(?: content)?|(?:article|story) continues below"
     r"|continue reading(?: below)?)"
-    r"[\s.:!?…›»→>+]*")
+    r"[\s.:!?…›»→>+|-]*)+")  # (a button's label twice: its text and its hint)
 #: Headings that name a block of page furniture: what follows them, up to the next
 #: heading, is not the page's own content either.
 _FURNITURE_HEADING: Final = re.compile(
@@ -136,6 +136,9 @@ _FURNITURE_HEADING: Final = re.compile(
     r"(?: \w+)?(?: related)? (?:posts|articles|stories|reads|items|products|topics|searches"
     r"|news|videos|collections|guides|questions|threads)"
     r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)\b.*|more to explore"
+    r"|keep exploring\b.*|frequently bought together|(?:similar|sponsored) (?:items|products)"
+    r"|(?:this is what )?(?:people|customers) who (?:viewed|bought) this (?:item|product)"
+    r"(?: also)? (?:viewed|bought)(?: this)?|customers (?:also )?(?:viewed|bought)\b.*"
     r"|more from\b.*|people also (?:ask|bought|viewed|search for)|read next|up next"
     r"|discussion about this \w+|(?:sign up|subscribe) (?:for|to)(?: our)? newsletters?"
     r"|share this(?: \w+)?|top posters in this \w+)[\s.:!?…]*")
@@ -145,10 +148,24 @@ _FURNITURE_HEADING: Final = re.compile(
 _SMALL_PRINT: Final = re.compile(
     r"\(?(?:disclaimer\b|copyright\b|©|\(c\) ?\d{4}|all rights reserved|citation:"
     r"|follow (?:us|@\w+) on\b|subscribe to\b)", re.I)
+#: A shop's service lines, wherever they sit: shipping and returns terms, a list's result
+#: count, a loyalty scheme's points, the price's label, the reviews' heading.
+_SHOP_LINE: Final = re.compile(
+    r"(?:.{0,30}\| )?(?:free (?:standard |express |uk |us )?(?:shipping|delivery|returns)\b.*"
+    r"|livraison (?:offerte|gratuite|estimée)\b.*|kostenlose[rn]? (?:versand|lieferung)\b.*"
+    r"|env[ií]o gratis\b.*|ships (?:by|from|in|within|today)\b.*"
+    r"|(?:free )?returns? (?:& |and )?exchanges? (?:accepted|not accepted)"
+    r"|showing \d+(?: ?[-–] ?\d+)? of \d[\d,]*(?: results| products| items)?"
+    r"|(?:current|regular|sale|original) price|members earn\b.*"
+    r"|\d[\d,]* customer (?:ratings|reviews)|customer reviews)")
+#: Longest text that can be a shop's service line.
+_SHOP_LINE_TEXT: Final = 60
 #: Longest text that can be small print.
 _SMALL_PRINT_TEXT: Final = 400
-#: Longest text that can be a control's label or a furniture heading.
+#: Longest text that can be a control's label.
 _LABEL: Final = 40
+#: Longest text that can be a furniture heading.
+_HEADING: Final = 60
 
 
 #: A line of a forum poster's panel: "Posts: 1,077", "Join Date: Aug 2008", "Reaction score: 12".
@@ -173,9 +190,15 @@ def small_print(text: str) -> bool:
     return len(text) <= _SMALL_PRINT_TEXT and _SMALL_PRINT.match(text) is not None
 
 
+def shop_line(text: str) -> bool:
+    """Whether a block is a shop's service line ("Free shipping over $50", "Ships from:
+    Israel", "Returns & exchanges accepted", "Showing 24 of 291 results")."""
+    return len(text) <= _SHOP_LINE_TEXT and _SHOP_LINE.fullmatch(text.lower()) is not None
+
+
 def furniture_heading(text: str) -> bool:
     """Whether a heading names page furniture ("Related posts", "You may also like")."""
-    return len(text) <= _LABEL and _FURNITURE_HEADING.fullmatch(text.lower()) is not None
+    return len(text) <= _HEADING and _FURNITURE_HEADING.fullmatch(text.lower()) is not None
 
 
 class Region:
@@ -416,6 +439,7 @@ AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
 CONTROL = "label of a control or a line of a poster's panel (\"Add to cart\", \"Posts: 116\")"
 SMALL_PRINT = "small print (copyright, disclaimer, follow us)"
+SHOP_LINE = "a shop's service line (shipping, returns, result count, points)"
 HERO = ("paragraph of a page that is not an article (no main content marked, or a short"
         " densest part): an intro, a pitch, a description")
 FURNITURE_HEADING = "under a heading that names page furniture (related posts, sign-ups)"
