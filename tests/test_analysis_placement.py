@@ -605,3 +605,31 @@ def test_a_shops_recommendation_headings_take_what_follows_out_of_main(heading: 
     assert result[heading] == "sidebar"
     assert result["Acme fork model 1, forged steel, ash handle"] == "sidebar"
     assert result["Specifications"] == "main"
+
+
+@pytest.mark.parametrize("post", [
+    # XenForo-like: the panel beside each message, the message in its own <article>
+    "<li class='message' id='post-{i}'><div class='messageUserInfo'><a href='/m/{i}'>user{i}"
+    "</a><span>Posts: 1{i}</span></div><div class='messageContent'><article>"
+    "<blockquote class='messageText'>{text}</blockquote></article></div></li>",
+    # phpBB-like: a profile list and a body in each post
+    "<div class='post' id='p{i}'><div class='inner'><dl class='postprofile'><dt>user{i}</dt>"
+    "<dd>Joined: 2019</dd></dl><div class='postbody'><div class='content'>{text}</div></div>"
+    "</div></div>",
+])
+def test_a_run_of_posts_each_with_its_posters_panel_is_a_thread(post: str) -> None:
+    # a long opening post, then short replies that density alone would leave out
+    opening = " ".join([ARTICLE.replace("<p>", "").replace("</p>", " ")] * 3)
+    replies = ["Same here, mine is fine.", "Thanks, that settles it!", "Mine bent in a week.",
+               "Which model did you get?"]
+    posts = "".join(post.format(i=i, text=text) for i, text in enumerate([opening, *replies]))
+    html = (f"<body><header><a href='/'>Garden Forum</a></header><h1>Acme trowel: worth it?</h1>"
+            f"<ol class='messageList'>{posts}</ol>"
+            f"<div class='similar'><h3>Similar threads</h3><p>Other trowels</p></div>"
+            f"<footer><p>Forum rules and privacy</p></footer></body>")
+    result = placements(html)
+    assert {result[text] for text in replies} == {"main"}
+    assert {result[text] for text in result if text.startswith("user1")} == {"sidebar"}
+    assert result["Forum rules and privacy"] == "footer"
+    why = {block.text: block.rule for block in explain_placement(html, "https://site.example/t")}
+    assert why["Mine bent in a week."].startswith("post of a thread")

@@ -26,6 +26,7 @@ from .placement import (
     CONTROL,
     FURNITURE_HEADING,
     IN_MAIN_REGION,
+    IN_ZONE,
     LINK_DENSE_MAIN,
     LINK_LIST,
     LINKS_OUTSIDE,
@@ -35,6 +36,7 @@ from .placement import (
     SHORT_LINE,
     SHOP_LINE,
     SMALL_PRINT,
+    THREAD_POSTS,
     Region,
     block_placement,
     control_label,
@@ -43,6 +45,7 @@ from .placement import (
     resolve_regions,
     shop_line,
     small_print,
+    user_panel,
 )
 from .stream import BLOCK, CLOSE, NOT_URL_SCHEMES, OPEN, Meta, PageEvents, StreamedLink, stream
 from .text import normalize_text
@@ -58,6 +61,8 @@ _MARKED_MAIN: Final = 300
 #: Running text outside the comments under which a page whose comments hold most of its
 #: text is a thread (forum, Q&A) rather than an article with a lively discussion.
 _THREAD_OPENING: Final = 1500
+#: Posters' panels (one per post) that make a page a thread.
+_POSTERS: Final = 3
 #: Running text of the first paragraph of a page's own text: the opening post on a thread.
 _OPENING_POST: Final = 80
 #: Linked titles of items in a row that make a list of cards, and the most blocks between two.
@@ -303,6 +308,7 @@ def _place(page: ParsedPage, events: PageEvents,
             if placement == "main" and 2 * linked < len(text):
                 marked.append(candidate)
     main = None
+    density: tuple[int, int] | None = None  # the zone found by density, if posts stretch it
     if sum(chars - linked for _pos, chars, linked, *_rest in marked) >= _MARKED_MAIN:
         main = find_main(marked, events.elements)
     if main is None:
@@ -310,6 +316,9 @@ def _place(page: ParsedPage, events: PageEvents,
     if main is not None:
         main.thread = thread
         main.marked = any(region.kind == "main" for region in regions)
+        if thread:
+            density = main.zone
+            main.zone = _with_posts(density, regions, events.elements)
         resolve_regions(regions, page_chars, main.zone, thread, main.spans[0])
     cards: set[int] | tuple[()] = ()
     grid: set[int] | tuple[()] = ()
@@ -335,6 +344,9 @@ def _place(page: ParsedPage, events: PageEvents,
                                                   meta[2], main, index in cards)
                 if index in grid and rule in _BESIDE_THE_CONTENT:
                     placement, rule = "main", CARD_LIST
+                elif (rule in (IN_ZONE, IN_MAIN_REGION) and density is not None
+                      and not density[0] <= meta[1] <= density[1]):
+                    rule = THREAD_POSTS
                 if placement == "main":
                     if index in under:
                         placement, rule = "sidebar", FURNITURE_HEADING
@@ -507,12 +519,15 @@ def _is_thread(events: PageEvents,
     marked as main content (no article: the opening post is often just the first
     "comment").
     """
-    threads = 0
+    threads = panels = 0
     for region in events.regions:
         if region.placement == "comments" and (region.parent is None
                                                or region.parent.placement != "comments"):
             threads += region.chars
-    if events.thread:
+        elif (region.kind == "sidebar" and region.parent is not None
+              and region.parent.placement != "sidebar" and user_panel(region)):
+            panels += 1
+    if events.thread or panels >= _POSTERS:
         return True
     if not threads:
         return False
@@ -531,6 +546,25 @@ def _is_thread(events: PageEvents,
             if placement == "main":
                 marked += len(text) - linked
     return threads > 2 * rest and rest < _THREAD_OPENING and marked < _MARKED_MAIN
+
+
+def _with_posts(zone: tuple[int, int], regions: list[Region],
+                elements: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """The main content's zone on a thread, stretched over its posts: from the first
+    poster's panel to the end of the post that holds the last one (the element around
+    the panel: the post's body sits next to it). Density alone stops at the longest
+    posts and leaves short replies out."""
+    first, last = zone
+    for region in regions:
+        if (region.kind == "sidebar" and region.parent is not None
+                and region.parent.placement != "sidebar" and user_panel(region)):
+            first = min(first, region.start)
+            end = region.end
+            parent = elements.get(region.start // 2)
+            if parent is not None and parent[1] in elements:
+                end = 2 * elements[parent[1]][0]
+            last = max(last, end)
+    return first, last
 
 
 def _signal(region: Region) -> str:

@@ -17,7 +17,8 @@ from typing import Final
 
 __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CLASS_SIGNALS", "HIDDEN",
            "post_type", "LANDMARK_TAGS", "Region", "element_signal",
-           "class_signal", "resolve_regions", "Main", "find_main", "block_placement"]
+           "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
+           "user_panel"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -83,6 +84,12 @@ _POSTER: Final = re.compile(
     r"(?<![a-z0-9])(?:user[ _-]?(?:info|details|extras|title|stats|profile|card|badges?)"
     r"|post[ _-]?(?:profile|signature|author[ _-]?info)|author[ _-]?(?:info|pane|box|bio|card)"
     r"|signature(?:container)?)(?![a-z0-9])")
+#: The poster's panel of a forum post (XenForo's "messageUserInfo", phpBB's "postprofile",
+#: vBulletin's "userinfo", FluxBB's "usertitle", signatures): unlike an author box, one per
+#: post, so a page with several is a thread.
+_USER_PANEL: Final = re.compile(
+    r"(?<![a-z0-9])(?:user[ _-]?(?:info|details|extras|title|stats|profile|card|badges?)"
+    r"|post[ _-]?(?:profile|signature))(?![a-z0-9])")
 #: A cookie or consent dialog (OneTrust, Cookiebot, Usercentrics, GDPR banners): never a
 #: wrapper around the content, even on a page whose own text is shorter than its legalese.
 _CONSENT: Final = re.compile(r"(?<![a-z0-9])(?:cookies?|consent|gdpr|onetrust|cookiebot)"
@@ -308,6 +315,12 @@ def element_signal(tag: str, role: str | None, names: str | None,
     return None
 
 
+def user_panel(region: Region) -> bool:
+    """Whether a region's class or id names the poster's panel of a forum post."""
+    names = f"{region.attrib.get('class', '')} {region.attrib.get('id', '')}"
+    return _USER_PANEL.search(_CAMEL.sub(" ", names).lower()) is not None
+
+
 def _consent(region: Region) -> bool:
     """Whether a region's class or id names a cookie or consent dialog."""
     names = f"{region.attrib.get('class', '')} {region.attrib.get('id', '')}"
@@ -445,6 +458,8 @@ HERO = ("paragraph of a page that is not an article (no main content marked, or 
 FURNITURE_HEADING = "under a heading that names page furniture (related posts, sign-ups)"
 CARD_LIST = "in a list of cards that holds more text than the densest part (a listing)"
 CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
+THREAD_POSTS = ("post of a thread: between its first poster's panel and the end of the last"
+                " post")
 
 
 def _page_main(region: Region) -> bool:
