@@ -633,3 +633,20 @@ def test_a_run_of_posts_each_with_its_posters_panel_is_a_thread(post: str) -> No
     assert result["Forum rules and privacy"] == "footer"
     why = {block.text: block.rule for block in explain_placement(html, "https://site.example/t")}
     assert why["Mine bent in a week."].startswith("post of a thread")
+
+
+def test_notices_to_the_reader_are_not_main_content() -> None:
+    html = (f"<body><article><h1>The best trowels</h1><div class='entry-content'>"
+            f"<p>This post contains affiliate links: we may earn a commission.</p>{ARTICLE}"
+            f"<p>Log in to the dashboard, then open the settings of your trowel order.</p>"
+            f"<p>Sign up for our newsletter and never miss a review.</p>{ARTICLE}</div>"
+            f"<p>You must log in or register to reply here.</p></article></body>")
+    why = {block.text: (block.placement, block.rule)
+           for block in explain_placement(html, "https://site.example/p")}
+    for notice in ("This post contains affiliate links: we may earn a commission.",
+                   "Sign up for our newsletter and never miss a review."):
+        assert why[notice][0] == "sidebar"
+        assert why[notice][1].startswith("notice to the reader")
+    assert why["You must log in or register to reply here."][0] != "main"
+    # an instruction that starts the same way is the page's own text
+    assert why["Log in to the dashboard, then open the settings of your trowel order."][0] == "main"

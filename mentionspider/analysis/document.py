@@ -33,6 +33,7 @@ from .placement import (
     MAIN_REGION_TEXT,
     MARKUP,
     NO_MAIN,
+    NOTICE,
     SHORT_LINE,
     SHOP_LINE,
     SMALL_PRINT,
@@ -44,6 +45,7 @@ from .placement import (
     furniture_heading,
     resolve_regions,
     shop_line,
+    reader_notice,
     small_print,
     user_panel,
 )
@@ -356,6 +358,8 @@ def _place(page: ParsedPage, events: PageEvents,
                         placement, rule = "footer", SMALL_PRINT
                     elif len(text) <= 60 and shop_line(text):
                         placement, rule = "sidebar", SHOP_LINE
+                    elif len(text) <= 160 and reader_notice(text):
+                        placement, rule = "sidebar", NOTICE
             else:
                 placement, rule = "main", NO_MAIN
         if why is not None:

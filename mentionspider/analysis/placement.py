@@ -18,7 +18,7 @@ from typing import Final
 __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CLASS_SIGNALS", "HIDDEN",
            "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
-           "user_panel"]
+           "user_panel", "reader_notice"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -167,6 +167,22 @@ _SHOP_LINE: Final = re.compile(
     r"|\d[\d,]* customer (?:ratings|reviews)|customer reviews)")
 #: Longest text that can be a shop's service line.
 _SHOP_LINE_TEXT: Final = 60
+#: Notices about the reader rather than the page: a call to sign up or log in to take
+#: part ("Log in to answer this question", "Create an account or sign in to comment"),
+#: a paywall ("This post is for paid subscribers"), a newsletter sign-up, an affiliate
+#: disclosure ("As an Amazon Associate we earn from qualifying purchases").
+_NOTICE: Final = re.compile(
+    r"(?:sign (?:up|in)|log ?in|register|create an? (?:free )?account|join)\b[^.!?]{0,40}?"
+    r"\bto (?:comment|reply|answer|post|vote|leave a comment|join the (?:discussion|conversation)"
+    r"|continue reading|keep reading|read (?:more|the rest)|unlock|get updates)"
+    r"|^(?:sign up|sign in|log ?in|register)(?: or (?:sign up|sign in|log ?in|register))"
+    r"|you (?:need|have|must) (?:to )?be (?:a member|logged in|signed in|registered)"
+    r"|\bfor paid subscribers\b|exclusive to (?:\S+ )?(?:subscribers|members)"
+    r"|(?:sign up|subscribe) (?:for|to) (?:our|the) (?:\w+ )?newsletter"
+    r"|as an amazon associate|\bearn (?:a )?(?:small )?commission|\baffiliate links?\b"
+    r"|\breader-supported\b")
+#: Longest text that can be a notice to the reader.
+_NOTICE_TEXT: Final = 160
 #: Longest text that can be small print.
 _SMALL_PRINT_TEXT: Final = 400
 #: Longest text that can be a control's label.
@@ -201,6 +217,12 @@ def shop_line(text: str) -> bool:
     """Whether a block is a shop's service line ("Free shipping over $50", "Ships from:
     Israel", "Returns & exchanges accepted", "Showing 24 of 291 results")."""
     return len(text) <= _SHOP_LINE_TEXT and _SHOP_LINE.fullmatch(text.lower()) is not None
+
+
+def reader_notice(text: str) -> bool:
+    """Whether a short block is a notice to the reader: a call to sign up or log in to take
+    part, a paywall, a newsletter sign-up, an affiliate disclosure."""
+    return len(text) <= _NOTICE_TEXT and _NOTICE.search(text.lower()) is not None
 
 
 def furniture_heading(text: str) -> bool:
@@ -452,6 +474,8 @@ AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
 CONTROL = "label of a control or a line of a poster's panel (\"Add to cart\", \"Posts: 116\")"
 SMALL_PRINT = "small print (copyright, disclaimer, follow us)"
+NOTICE = ("notice to the reader (sign up or log in to take part, paywall, newsletter,"
+          " affiliate disclosure)")
 SHOP_LINE = "a shop's service line (shipping, returns, result count, points)"
 HERO = ("paragraph of a page that is not an article (no main content marked, or a short"
         " densest part): an intro, a pitch, a description")
