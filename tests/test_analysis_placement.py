@@ -650,3 +650,22 @@ def test_notices_to_the_reader_are_not_main_content() -> None:
     assert why["You must log in or register to reply here."][0] != "main"
     # an instruction that starts the same way is the page's own text
     assert why["Log in to the dashboard, then open the settings of your trowel order."][0] == "main"
+
+
+def test_a_header_class_after_the_page_text_started_is_a_sections_header() -> None:
+    # a service page: the site's header first, then sections and cards with headers of their own
+    section = ("<section><div class='section-header'><h2>{0} for every team</h2>"
+               "<p>Acme plans {0} for teams of every size, with one dashboard for all of it.</p>"
+               "</div><p>Our {0} service covers planning, delivery and support, and we measure"
+               " every project against the goals we agreed with you at the start.</p></section>")
+    html = (f"<body><div class='site-header'><a href='/'>Acme</a><p>Call us today</p></div>"
+            f"<div class='content'>{''.join(section.format(s) for s in ('Design', 'Hosting', 'SEO'))}"
+            f"<div class='card'><div class='card-header'>Trusted by 2,000 companies</div>"
+            f"<p>From start-ups to banks, customers stay with Acme for years, and say so.</p>"
+            f"</div></div><footer><p>Acme Ltd, 1 Main Street</p></footer></body>")
+    result = placements(html)
+    assert result["Call us today"] == "header"
+    assert result["Hosting for every team"] == "main"
+    assert result["Acme plans SEO for teams of every size, with one dashboard for all of it."] == (
+        "main")
+    assert result["Trusted by 2,000 companies"] == "main"

@@ -371,6 +371,9 @@ def resolve_regions(regions: Sequence[Region], page_chars: int,
         if (kind in _BOILERPLATE and region.chars >= 200 and 2 * region.chars >= page_chars
                 and not _consent(region)):
             kind = None  # a wrapper around the content (a cookie dialog is none, however long)
+        elif (kind == "header" and not region.landmark and main is not None
+              and main[0] < region.start < main[1]):
+            kind = None  # a section's or a card's header, between the page's own paragraphs
         elif kind == "main" and main is not None and (region.end < main[0]
                                                       or region.start > main[1]):
             kind = None
