@@ -669,3 +669,29 @@ def test_a_header_class_after_the_page_text_started_is_a_sections_header() -> No
     assert result["Acme plans SEO for teams of every size, with one dashboard for all of it."] == (
         "main")
     assert result["Trusted by 2,000 companies"] == "main"
+
+
+def test_a_banner_or_a_categorys_header_around_its_intro_is_the_pages_text() -> None:
+    # a shop category: the intro sits in a "collection-banner" hero and a "category-header",
+    # outside any marked main region; a grid of tiles below
+    tiles = "".join(f"<li><a href='/p/{n}'>Acme trowel {n}</a></li>" for n in range(6))
+    hero = "Acme trowels are forged from one piece of steel, so the blade never comes loose."
+    intro = "Every trowel here is tested in clay, sand and gravel before it is listed for sale."
+    html = ("<body><div class='site-header'><a href='/'>Acme</a></div>"
+            f"<div class='collection-banner-hero'><h2>Trowels</h2><p>{hero}</p></div>"
+            f"<div class='category-header'><p class='category-header__text'>{intro}</p></div>"
+            f"<div class='grid'><ul>{tiles}</ul></div><div class='text'>{ARTICLE * 3}</div>"
+            "</body>")
+    result = placements(html)
+    assert result[hero] == "main"
+    assert result[intro] == "main"
+    # the site's own header and a role=banner landmark stay header
+    assert class_signal("site-header") == "header"
+    html = html.replace("<div class='collection-banner-hero'>", "<div role='banner'>")
+    assert placements(html)[hero] == "header"
+
+
+@pytest.mark.parametrize("value", ["collection-banner-hero", "category-header_description-text",
+                                   "section-header", "search_info-header-text"])
+def test_a_banner_or_the_header_of_a_part_of_the_content_is_no_signal(value: str) -> None:
+    assert class_signal(value) is None

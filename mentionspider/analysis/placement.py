@@ -49,7 +49,7 @@ _EXACT: Final = {
     "breadcrumb": "nav", "breadcrumbs": "nav", "pagination": "nav", "pager": "nav",
     "caption": "sidebar", "credit": "sidebar", "gallery": "sidebar", "slideshow": "sidebar",
     "tags": "nav", "skip": "nav", "header": "header", "masthead": "header",
-    "banner": "header", "topbar": "header",
+    "topbar": "header",
 }
 _PREFIXES: Final = (
     ("comment", "comments"), ("disqus", "comments"), ("footer", "footer"),
@@ -76,6 +76,11 @@ _MODIFIER: Final = re.compile(r"(?<![a-z0-9])(?:has|with|no)-[a-z0-9_-]*")
 _TYPE_STYLE: Final = re.compile(
     r"(?:text|typography|type|font)[-_]caption[a-z0-9_-]*|(?<![a-z0-9])caption-(?:xs|s|sm|m|md|l|lg"
     r"|xl|\d+)(?![a-z0-9])")
+#: "header" of a part of the content, not of the site: "category-header", "section-header",
+#: "pdp-header-text", "entry-header" (the header of a category's intro, a section, an entry).
+_PART_HEADER: Final = re.compile(
+    r"(?<![a-z0-9])(?:category|collection|section|product|pdp|listing|search|hero|intro)"
+    r"[-_]?(?:info[-_]?)?header[a-z0-9_-]*")
 _MAIN_CLASS: Final = re.compile(
     r"(?:article|entry|post|story|blog)[-_]?(?:body|content|text)|articlebody", re.I)
 #: Who wrote a post or an article, next to it: a forum's user panel (user title, join date,
@@ -281,6 +286,9 @@ class _ClassSignals(dict[str, "str | None"]):
         if "caption" in lowered:
             # a type style of design systems ("text-caption", "caption-s"), not a caption
             lowered = _TYPE_STYLE.sub(" ", lowered)
+        if "header" in lowered:
+            # the header of a part of the content (a category's intro, a section), not the site's
+            lowered = _PART_HEADER.sub(" ", lowered)
         if "has-" in lowered or "with-" in lowered or "no-" in lowered:
             # a state of a wrapper, not what it is: "has-sidebar", "with-rail", "no-ads"
             lowered = _MODIFIER.sub(" ", lowered)
