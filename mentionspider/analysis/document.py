@@ -81,6 +81,10 @@ _ARTICLE_TEXT: Final = 1000
 _BESIDE_THE_CONTENT: Final = frozenset({BEFORE, AFTER, LINKS_OUTSIDE, LINK_LIST, SHORT_LINE})
 # Rules whose explanation names the element that made the region.
 _WITH_SIGNAL: Final = frozenset({MARKUP, IN_MAIN_REGION, LINK_DENSE_MAIN, MAIN_REGION_TEXT})
+# Builds the named tuples of a page (LinkSpan, TextBlock, Anchor: hundreds a page) in C:
+# ``_new(TextBlock, (text, placement, links))`` is what ``TextBlock(...)`` does, without the
+# Python call of its generated ``__new__``.
+_new: Final = tuple.__new__
 
 
 class _Resolver:
@@ -190,7 +194,7 @@ def _found_spans(text: str, found: list[tuple[int, int, StreamedLink]]
             end -= 1
         if start < end and link.url is not None:
             link.parts.append(text[start:end])
-            spans.append(LinkSpan(start, end, link.url))
+            spans.append(_new(LinkSpan, (start, end, link.url)))
             linked += end - start
     return text, tuple(spans), linked
 
@@ -327,8 +331,12 @@ def _place(page: ParsedPage, events: PageEvents,
     if main is not None:
         content = 0
         for text, _links, linked, meta, _seg in blocks:
-            if 2 * linked < len(text) and any(a < meta[1] < b for a, b in main.spans):
-                content += len(text) - linked
+            if 2 * linked < len(text):
+                pos = meta[1]
+                for start, end in main.spans:
+                    if start < pos < end:
+                        content += len(text) - linked
+                        break
         # (a list of cards beside an article's text is "more stories", however long)
         best = main.spans[0][0]
         main.short = content < _ARTICLE_TEXT and not any(
@@ -365,7 +373,7 @@ def _place(page: ParsedPage, events: PageEvents,
         if why is not None:
             why.append(f"{rule}: {_signal(meta[0])}" if rule in _WITH_SIGNAL else rule)
         by_seg[seg] = placement
-        out.append(TextBlock(text, placement, links))
+        out.append(_new(TextBlock, (text, placement, links)))
     seen: set[tuple[str, str, str]] = set()
     for link in events.links:
         target = link.url
@@ -381,7 +389,7 @@ def _place(page: ParsedPage, events: PageEvents,
         key = (target, text, placement)
         if key not in seen:
             seen.add(key)
-            page.anchors.append(Anchor(target, text, _rel_tokens(link.rel), placement))
+            page.anchors.append(_new(Anchor, (target, text, _rel_tokens(link.rel), placement)))
 
 
 def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],

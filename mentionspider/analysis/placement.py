@@ -241,7 +241,8 @@ class Region:
     __slots__ = ("kind", "landmark", "parent", "chars", "linked", "placement", "start", "end",
                  "tag", "attrib", "top")
 
-    def __init__(self, kind: str | None, landmark: bool, parent: Region | None) -> None:
+    def __init__(self, kind: str | None, landmark: bool, parent: Region | None, start: int = 0,
+                 tag: str = "", attrib: dict[str, str] | None = None) -> None:
         self.kind = kind  # "main", "nav", ... or None for the page root
         self.landmark = landmark  # from a tag or role rather than a class name
         self.parent = parent
@@ -249,10 +250,10 @@ class Region:
         self.linked = 0  # link characters of the blocks inside (filled after the stream)
         self.top: Region | None = None  # the outermost main region around it, if any
         self.placement: str | None = None  # effective placement (filled after the stream)
-        self.start = 0  # position of the element's start and end (filled during the stream)
-        self.end = 0
-        self.tag = ""  # the element that opened it, for explanations
-        self.attrib: dict[str, str] = {}
+        self.start = self.end = start  # position of the element's start and end (end: filled
+        # during the stream)
+        self.tag = tag  # the element that opened it, for explanations
+        self.attrib: dict[str, str] = attrib if attrib is not None else {}
 
     def describe(self) -> str:
         """The element that opened this region, as ``<tag role=... class=... id=...>``."""

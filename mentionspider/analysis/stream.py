@@ -89,6 +89,9 @@ class StreamedLink:
 Meta = tuple[Region, int, str, int, int, int]
 # One frame per open element: region, is a block boundary, start tick, is a link, tag.
 _Frame = tuple[Region, bool, int, bool, str]
+# Frames under the page's first element, standing for "no element" (tick 0, no tag), so that
+# a block's parent, grandparent and great-grandparent are read without a test of depth.
+_GROUND: Final = 4
 
 
 class PageEvents:
@@ -106,7 +109,7 @@ class PageEvents:
         self.top = Region(None, True, None)
         self.region = self.top
         self.regions: list[Region] = [self.top]
-        self.frames: list[_Frame] = []
+        self.frames: list[_Frame] = [(self.top, False, 0, False, "")] * _GROUND
         self.tick = 0
         self.parts: list[str] = []  # the page's text stream
         self.dirty = False  # parts hold text or a link mark since the last block ended
@@ -216,7 +219,7 @@ class PageEvents:
             return
         tick = self.tick = self.tick + 1
         frames = self.frames
-        if not frames:
+        if len(frames) == _GROUND:
             return
         region, boundary, start, is_link, _tag = frames[-1]
         if is_link:
@@ -226,10 +229,10 @@ class PageEvents:
             if self.dirty:
                 self._end_block(region)
             frames.pop()
-            self.elements[start] = (tick, frames[-1][2] if frames else 0)
+            self.elements[start] = (tick, frames[-1][2])
         else:
             frames.pop()
-        parent = self.region = frames[-1][0] if frames else self.top
+        parent = self.region = frames[-1][0]
         if region is not parent:
             region.end = 2 * tick
 
@@ -252,9 +255,7 @@ class PageEvents:
 
     def _open_region(self, kind: str, landmark: bool, parent: Region, tag: str,
                      attrib: dict[str, str]) -> Region:
-        region = Region(kind, landmark, parent)
-        region.start = region.end = 2 * self.tick
-        region.tag, region.attrib = tag, attrib
+        region = Region(kind, landmark, parent, 2 * self.tick, tag, attrib)
         self.regions.append(region)
         return region
 
@@ -283,16 +284,13 @@ class PageEvents:
     def _end_block(self, region: Region) -> None:
         """End the current block: mark it in the stream and record where it sits."""
         frames = self.frames
-        depth = len(frames)
         link = self.link
         parts = self.parts
         if link is not None:
             parts.append(CLOSE)
         parts.append(BLOCK)
-        self.metas.append((region, 2 * self.tick - 1, frames[-1][4] if depth else "",
-                           frames[-2][2] if depth > 1 else 0,
-                           frames[-3][2] if depth > 2 else 0,
-                           frames[-4][2] if depth > 3 else 0))
+        self.metas.append((region, 2 * self.tick - 1, frames[-1][4], frames[-2][2], frames[-3][2],
+                           frames[-4][2]))
         if link is not None:
             parts.append(OPEN)
             self.mark_owners.append(link)

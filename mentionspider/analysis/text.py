@@ -49,7 +49,8 @@ def normalize_text(text: str) -> str:
     if not text.isascii():
         text = _plain(text)
         normal = unicodedata.normalize("NFKC", text)
-        if normal is not text:  # NFKC can yield characters _PLAIN maps (U+FE58 -> U+2014)
+        # (a copy, equal to the text, when the quick check could not prove it normal)
+        if normal != text:  # NFKC can yield characters _PLAIN maps (U+FE58 -> U+2014)
             text = _plain(normal)
     return collapse_whitespace(text)
 
