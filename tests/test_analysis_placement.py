@@ -695,3 +695,27 @@ def test_a_banner_or_a_categorys_header_around_its_intro_is_the_pages_text() -> 
                                    "section-header", "search_info-header-text"])
 def test_a_banner_or_the_header_of_a_part_of_the_content_is_no_signal(value: str) -> None:
     assert class_signal(value) is None
+
+
+def test_cards_that_are_each_one_link_are_the_listing() -> None:
+    # a shop category: each card is one <a> around its name, its blurb and its price;
+    # a menu above (one link per item), a short intro, a footer
+    cards = "".join(f"<li><a href='/p/{n}'><h3>Acme pruner {n}</h3><p>Bypass blades, {n + 2} "
+                    f"sizes</p><span>${30 + n}</span></a></li>" for n in range(6))
+    menu = "".join(f"<li><a href='/c/{n}'>Category {n}</a></li>" for n in range(6))
+    html = (f"<body><div class='top'><ul>{menu}</ul></div><div><h1>Pruners</h1>"
+            "<p>Pruners for roses and for fruit trees.</p></div>"
+            f"<div class='products'><ul>{cards}</ul></div><div><p>Acme Garden Ltd</p></div></body>")
+    result = placements(html)
+    assert {result[f"Acme pruner {n}"] for n in range(6)} == {"main"}
+    assert result["$33"] == "main"
+    assert {result[f"Category {n}"] for n in range(6)} == {"nav"}
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/c")}
+    assert rules["Acme pruner 4"] == (
+        "in a list of cards that are each one link (title, summary and price in one <a>) and "
+        "hold more text than the densest part (a listing)")
+    # the same cards after an article container's short text are "more stories"
+    html = html.replace("<div><h1>Pruners</h1>", "<article><h1>Pruners</h1>").replace(
+        "fruit trees.</p></div>", "fruit trees, tested over a whole season of pruning.</p>"
+        "</article>")
+    assert placements(html)["Acme pruner 4"] != "main"

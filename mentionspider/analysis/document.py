@@ -27,6 +27,7 @@ from .placement import (
     FURNITURE_HEADING,
     IN_MAIN_REGION,
     IN_ZONE,
+    LINK_CARD_LIST,
     LINK_DENSE_MAIN,
     LINK_LIST,
     LINKS_OUTSIDE,
@@ -328,20 +329,30 @@ def _place(page: ParsedPage, events: PageEvents,
         resolve_regions(regions, page_chars, main.zone, thread, main.spans[0])
     cards: set[int] | tuple[()] = ()
     grid: set[int] | tuple[()] = ()
+    link_cards: set[int] | tuple[()] = ()
+    link_grid: set[int] | tuple[()] = ()
     if main is not None:
         content = 0
+        article = False  # the densest part is in an article container (not the page's <main>)
         for text, _links, linked, meta, _seg in blocks:
             if 2 * linked < len(text):
                 pos = meta[1]
                 for start, end in main.spans:
                     if start < pos < end:
                         content += len(text) - linked
+                        top = meta[0].top
+                        if top is not None and top.tag != "main" and (
+                                top.attrib.get("role") != "main"):
+                            article = True
                         break
         # (a list of cards beside an article's text is "more stories", however long)
         best = main.spans[0][0]
         main.short = content < _ARTICLE_TEXT and not any(
             region.tag == "article" and region.start <= best < region.end for region in regions)
         cards, grid = _card_titles(blocks, content if content < _ARTICLE_TEXT else 1 << 62)
+        # (nor are cards that are each one link after an article container's short text)
+        link_cards, link_grid = _link_cards(
+            blocks, content if content < _ARTICLE_TEXT and not article else 1 << 62)
     under = _under_furniture_headings(blocks, events.elements) if main is not None else ()
     by_seg: dict[int, str] = {}
     out = page.blocks
@@ -351,9 +362,12 @@ def _place(page: ParsedPage, events: PageEvents,
         if placement is None or placement == "main":
             if main is not None:
                 placement, rule = block_placement(meta[0], meta[1], len(text), linked,
-                                                  meta[2], main, index in cards)
+                                                  meta[2], main,
+                                                  index in cards or index in link_cards)
                 if index in grid and rule in _BESIDE_THE_CONTENT:
                     placement, rule = "main", CARD_LIST
+                elif index in link_grid and rule in _BESIDE_THE_CONTENT:
+                    placement, rule = "main", LINK_CARD_LIST
                 elif (rule in (IN_ZONE, IN_MAIN_REGION) and density is not None
                       and not density[0] <= meta[1] <= density[1]):
                     rule = THREAD_POSTS
@@ -442,6 +456,52 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
         run.append(index)
     close(run)
     lists.update(_tile_runs(blocks, content))
+    return found, lists
+
+
+def _link_cards(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
+                content: int) -> tuple[set[int], set[int]]:
+    """The blocks of runs of cards that are each one link (title, summary, price, byline
+    inside one ``<a>``), and those of such runs that hold more text than ``content``.
+
+    A card whose whole text is one link shows as two or more blocks in a row that
+    are all link text to one URL; a menu's items are one block each. :data:`_CARD_RUN`
+    such cards, one after the other with at most :data:`_CARD_GAP` blocks between
+    them and each to another URL, are a list of cards; :data:`_CARD_LIST` of them
+    that hold more text than the densest part, the listing's own list.
+    """
+    cards: list[tuple[int, int]] = []  # (first block, last block) of each one-link card
+    start = -1
+    url = ""
+    for index, (text, links, linked, _meta, _seg) in enumerate(blocks):
+        whole = len(links) == 1 and linked == len(text)
+        if whole and links[0].url == url and start >= 0:
+            continue
+        if start >= 0 and index - 1 > start:
+            cards.append((start, index - 1))
+        start, url = (index, links[0].url) if whole else (-1, "")
+    if start >= 0 and len(blocks) - 1 > start:
+        cards.append((start, len(blocks) - 1))
+    found: set[int] = set()
+    lists: set[int] = set()
+    run: list[tuple[int, int]] = []
+
+    def close(run: list[tuple[int, int]]) -> None:
+        if len(run) < _CARD_RUN:
+            return
+        first, last = run[0][0], run[-1][1]
+        found.update(range(first, last + 1))
+        if len(run) >= _CARD_LIST and sum(len(blocks[i][0]) for i in range(first, last + 1)
+                                         ) > content:
+            lists.update(range(first, last + 1))
+
+    for card in cards:
+        if run and (card[0] - run[-1][1] > _CARD_GAP
+                    or blocks[card[0]][3][2] != blocks[run[-1][0]][3][2]):
+            close(run)
+            run = []
+        run.append(card)
+    close(run)
     return found, lists
 
 

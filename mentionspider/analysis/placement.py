@@ -493,6 +493,8 @@ HERO = ("paragraph of a page that is not an article (no main content marked, or 
         " densest part): an intro, a pitch, a description")
 FURNITURE_HEADING = "under a heading that names page furniture (related posts, sign-ups)"
 CARD_LIST = "in a list of cards that holds more text than the densest part (a listing)"
+LINK_CARD_LIST = ("in a list of cards that are each one link (title, summary and price in one"
+                  " <a>) and hold more text than the densest part (a listing)")
 CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
 THREAD_POSTS = ("post of a thread: between its first poster's panel and the end of the last"
                 " post")
