@@ -77,15 +77,19 @@ end
 """
 
 #: KEYS: seen, sites, pages, contacts, requests, levels pending, releasing:<level> (or
-#: any unused key). ARGV: max pages per site, max contacts per site, then per page: seed
-#: flag ('2': a seed whose site joins the crawl's sites once admitted), contact flag,
-#: url key, site, local reason or '', level ('' for none), request.
-#: Admits the pages in order; an admitted page counts in its level and its request goes
-#: onto the queue, all in this one step. The level whose release these pages are is
-#: then followed: its held-back links are dropped. Returns each page's answer.
+#: any unused key). ARGV: max pages per site, max contacts per site, how many seen marks,
+#: the seen marks (url keys), then per page: seed flag ('2': a seed whose site joins the
+#: crawl's sites once admitted), contact flag, url key, site, local reason or '', level
+#: ('' for none), request.
+#: Marks the pages seen (fetched under those addresses), then admits the pages in order;
+#: an admitted page counts in its level and its request goes onto the queue, all in this
+#: one step. The level whose release these pages are is then followed: its held-back
+#: links are dropped. Returns each page's answer.
 QUEUE_SCRIPT = _ADMIT_FUNCTION + """
+local marks = tonumber(ARGV[3])
+for i = 4, 3 + marks do redis.call('SADD', KEYS[1], ARGV[i]) end
 local answers = {}
-for i = 3, #ARGV, 7 do
+for i = 4 + marks, #ARGV, 7 do
   local answer = admit(ARGV[1], ARGV[2], ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3],
                        ARGV[i + 4])
   if answer == '' then
@@ -98,12 +102,13 @@ redis.call('DEL', KEYS[7])
 return answers
 """
 
-#: KEYS: pending, answered:<level>, found:<level>, releasing:<level>. ARGV: level, page,
-#: links (JSON). Returns the level's held-back entries when this was its last page, else
-#: nothing. The entries stay (as releasing:<level>) until QUEUE_SCRIPT has queued the
+#: KEYS: pending, answered:<level>, found:<level>, releasing:<level>, seen. ARGV: level,
+#: page, links (JSON), then seen marks (url keys: the page's addresses, marked first).
+#: Returns the level's held-back entries when this was its last page, else nothing. The entries stay (as releasing:<level>) until QUEUE_SCRIPT has queued the
 #: next level: a page answered twice (fetched again because its worker died) counts
 #: once, and gets them again if that worker died before the next level was queued.
 ANSWER_SCRIPT = """
+for i = 4, #ARGV do redis.call('SADD', KEYS[5], ARGV[i]) end
 if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then
   return redis.call('LRANGE', KEYS[4], 0, -1)
 end
@@ -141,6 +146,10 @@ class RedisFrontier(Frontier):
         super().__init__((), max_pages_per_site=max_pages_per_site,
                          max_url_length=max_url_length, max_repeats=max_repeats)
         self.server = server
+        #: url keys of pages fetched under them, not yet marked in Redis: marked with this
+        #: worker's next frontier or level call, or its next acknowledgement, whichever is
+        #: first (always before the page is acknowledged, so none is lost)
+        self.pending: list[str] = []
         self._admit = server.register_script(ADMIT_SCRIPT)
         self._queue = server.register_script(QUEUE_SCRIPT)
         sites = list(sites)
@@ -162,7 +171,12 @@ class RedisFrontier(Frontier):
         self.server.hset(ORIGINS, _host_of_origin(origin), origin)
 
     def mark_seen(self, url: str) -> None:
-        self.server.sadd(SEEN, url_key(url))
+        self.pending.append(url_key(url))
+
+    def take_seen(self) -> list[str]:
+        """The seen marks not yet in Redis, for the call that sends them."""
+        pending, self.pending = self.pending, []
+        return pending
 
     def _local_reason(self, url: str) -> str:
         if _extension(url) in SKIPPED_EXTENSIONS:
@@ -171,6 +185,8 @@ class RedisFrontier(Frontier):
                            max_repeats=self.max_repeats) or ""
 
     def _ask(self, url: str, *, seed: bool = False, contact: bool = False) -> str | None:
+        if self.pending:
+            self.server.sadd(SEEN, *self.take_seen())
         answer = self._admit(keys=[SEEN, SITES, PAGES, CONTACTS], args=[
             self.max_pages_per_site, CONTACT_PAGES_PER_SITE, "1" if seed else "0",
             "1" if contact else "0", url_key(url), site_of(url),
@@ -191,7 +207,8 @@ class RedisFrontier(Frontier):
     def unseen(self, urls: Iterable[str]) -> list[str]:
         """``urls`` without those admitted before and without repeats (one round trip), in
         order: the pages worth building a request for."""
-        todo = list(dict.fromkeys(urls))
+        marked = set(self.pending)  # seen here, not yet in Redis
+        todo = [url for url in dict.fromkeys(urls) if url_key(url) not in marked]
         if not todo:
             return []
         known = self.server.smismember(SEEN, [url_key(url) for url in todo])
@@ -205,7 +222,8 @@ class RedisFrontier(Frontier):
         counted in its level ``(site, depth)`` if it has one, in one atomic step. Returns
         each page's answer (None: admitted and queued). ``release``: the level these
         pages follow (its held-back links are done with)."""
-        args: list[Any] = [self.max_pages_per_site, CONTACT_PAGES_PER_SITE]
+        marks = self.take_seen()
+        args: list[Any] = [self.max_pages_per_site, CONTACT_PAGES_PER_SITE, len(marks), *marks]
         for url, kind, level, data in pages:
             seed = {"seed": "1", "search": "2"}.get(kind, "0")
             args += [seed, "1" if kind == "contact" else "0",
@@ -237,14 +255,16 @@ class RedisLevels(Levels):
     def answered(self, site: str, depth: int, page: str, links: Iterable[str]) -> list[str]:
         return self.release(site, depth, page, links) or []
 
-    def release(self, site: str, depth: int, page: str, links: Iterable[str]
-                ) -> list[str] | None:
+    def release(self, site: str, depth: int, page: str, links: Iterable[str],
+                seen: Sequence[str] = ()) -> list[str] | None:
         """As :meth:`answered`, but None when the level is not complete, and the level's
         links (perhaps none) when it is: they must then be queued with
-        :meth:`RedisFrontier.queue` ``release=(site, depth)``."""
+        :meth:`RedisFrontier.queue` ``release=(site, depth)``. ``seen``: seen marks to
+        send first (:meth:`RedisFrontier.take_seen`)."""
         level = level_key(site, depth)
-        found = self._answer(keys=[LEVELS, ANSWERED + level, FOUND + level, RELEASING + level],
-                             args=[level, page, json.dumps([page, list(links)])])
+        found = self._answer(keys=[LEVELS, ANSWERED + level, FOUND + level, RELEASING + level,
+                                   SEEN],
+                             args=[level, page, json.dumps([page, list(links)]), *seen])
         if not found:
             return None
         entries = sorted((json.loads(entry) for entry in found), key=lambda e: e[0])

@@ -14,6 +14,10 @@ request take a lease on its host (its download slot: ``host`` for pages,
   from most sites, requests to one host arrive at least ``delay`` apart however
   many workers there are.
 
+A lease is given back with the worker's next round trip that carries leases (its next
+lease taken, or its next acknowledgement of finished pages: :mod:`.outbox`), not with
+one of its own: the host is held a little past its answer, never less.
+
 The campaign's ``[crawl] delay``/``concurrency_per_site`` apply to pages and its
 ``[linkcheck] delay``/``concurrency_per_host`` to link checks. Workers turn
 their local Scrapy delay off (see :mod:`.spider`): the lease is the delay.
@@ -34,51 +38,78 @@ from mentionspider.distributed import keys
 from mentionspider.distributed.connection import RedisError, connect
 from mentionspider.linkcheck.middleware import is_check
 
-__all__ = ["HostLeaseMiddleware", "LEASE_META"]
+__all__ = ["HostLeaseMiddleware", "Lease", "LEASE_META"]
 
 logger = logging.getLogger(__name__)
 
 #: Request meta key: (slot, token) of the lease a request holds.
 LEASE_META = "mentionspider_lease"
 
-#: KEYS: next, inflight, leases:<worker>. ARGV: token, delay ms, concurrency, lease ms.
-#: Returns how many ms to wait before asking again, or minus the time (ms, Redis clock)
-#: the lease was granted at.
-ACQUIRE_SCRIPT = """
+#: KEYS: leases:<worker>, then (next, inflight) of each lease given back, then (next,
+#: inflight) of the host to take a lease on, if any. ARGV: how many are given back, their
+#: (token, delay ms), then the new lease's token, delay ms, concurrency, lease ms.
+#: Gives the leases back (the answer is in: the next request to that host waits
+#: ``delay`` from now, or longer if a later lease set it so), then asks for the new
+#: one: returns how many ms to wait before asking again, or minus the time (ms, Redis
+#: clock) the lease was granted at; 0 when there was none to ask for.
+LEASE_SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local given = tonumber(ARGV[1])
+for i = 1, given do
+  local nxt_key, inflight, token = KEYS[2 * i], KEYS[2 * i + 1], ARGV[2 * i]
+  local delay = tonumber(ARGV[2 * i + 1])
+  redis.call('ZREM', inflight, token)
+  redis.call('SREM', KEYS[1], inflight .. ' ' .. token)
+  local want = now + delay
+  if want > tonumber(redis.call('GET', nxt_key) or '0') then
+    redis.call('SET', nxt_key, want, 'PX', delay + 1000) end
+end
+local at = 2 * given + 2
+if #KEYS < at then return 0 end
+local token, delay = ARGV[at], tonumber(ARGV[at + 1])
+local concurrency, lease = tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
+redis.call('ZREMRANGEBYSCORE', KEYS[at + 1], '-inf', now)
+local nxt = tonumber(redis.call('GET', KEYS[at]) or '0')
 if nxt > now then return nxt - now end
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 20 end
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])
-redis.call('SADD', KEYS[3], KEYS[2] .. ' ' .. ARGV[1])
-redis.call('SET', KEYS[1], now + tonumber(ARGV[2]), 'PX', tonumber(ARGV[2]) + 1000)
+if redis.call('ZCARD', KEYS[at + 1]) >= concurrency then return 20 end
+redis.call('ZADD', KEYS[at + 1], now + lease, token)
+redis.call('SADD', KEYS[1], KEYS[at + 1] .. ' ' .. token)
+redis.call('SET', KEYS[at], now + delay, 'PX', delay + 1000)
 return -now
 """
 
-#: KEYS: next, inflight, leases:<worker>. ARGV: token, delay ms. The answer is in: the next request to
-#: the host waits ``delay`` from now (or longer, if a later lease set it so).
-RELEASE_SCRIPT = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('SREM', KEYS[3], KEYS[2] .. ' ' .. ARGV[1])
-local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
-local want = now + tonumber(ARGV[2])
-if want > nxt then redis.call('SET', KEYS[1], want, 'PX', tonumber(ARGV[2]) + 1000) end
-return 0
-"""
+
+class Lease:
+    """The lease script, for one worker: ``call(given_back, wanted)``, one round trip."""
+
+    def __init__(self, server: Any, worker: str) -> None:
+        self.leases = keys.leases(worker)
+        self.script = server.register_script(LEASE_SCRIPT)
+
+    def call(self, given_back: list[tuple[str, str, int]],
+             wanted: tuple[str, str, int, int, int] | None, client: Any = None) -> int:
+        """Give back ``given_back`` leases ``(slot, token, delay ms)``, then ask for
+        ``wanted`` ``(slot, token, delay ms, concurrency, lease ms)``: ms to wait, or minus
+        the time granted; 0 without ``wanted``."""
+        names: list[str] = [self.leases]
+        args: list[Any] = [len(given_back)]
+        for slot, token, delay_ms in given_back:
+            names += [keys.host_next(slot), keys.host_inflight(slot)]
+            args += [token, delay_ms]
+        if wanted is not None:
+            slot, token, delay_ms, concurrency, lease_ms = wanted
+            names += [keys.host_next(slot), keys.host_inflight(slot)]
+            args += [token, delay_ms, concurrency, lease_ms]
+        return self.script(keys=names, args=args, client=client)  # type: ignore[no-any-return]
 
 
 class HostLeaseMiddleware:
     def __init__(self, crawler: Any, server: Any) -> None:
         self.crawler = crawler
         self.server = server
-        self.leases = keys.leases(crawler.settings.get("MENTIONSPIDER_WORKER_ID"))
+        self.lease = Lease(server, crawler.settings.get("MENTIONSPIDER_WORKER_ID"))
         self.lease_ms = int((crawler.settings.getfloat("DOWNLOAD_TIMEOUT") + 30) * 1000)
-        self._acquire = server.register_script(ACQUIRE_SCRIPT)
-        self._release = server.register_script(RELEASE_SCRIPT)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "HostLeaseMiddleware":
@@ -99,12 +130,13 @@ class HostLeaseMiddleware:
     async def process_request(self, request: Request) -> None:
         slot, delay_ms, concurrency = self._policy(request)
         token = uuid.uuid4().hex
+        outbox = self.crawler.spider.outbox
         waited = 0
         while True:
-            try:
-                wait_ms = int(self._acquire(keys=[keys.host_next(slot), keys.host_inflight(slot),
-                                                  self.leases],
-                                            args=[token, delay_ms, concurrency, self.lease_ms]))
+            try:  # leases given back since the last call go in the same round trip
+                wait_ms = int(self.lease.call(outbox.take_releases(),
+                                              (slot, token, delay_ms, concurrency,
+                                               self.lease_ms)))
             except RedisError as exc:  # no lease without Redis: the worker stops
                 from mentionspider.distributed.spider import lost_redis
 
@@ -121,16 +153,11 @@ class HostLeaseMiddleware:
         request.meta[LEASE_META] = (slot, token, delay_ms)
 
     def _give_back(self, request: Request) -> None:
+        """The answer is in: the lease goes back with this worker's next round trip that
+        carries leases (see :mod:`.outbox`)."""
         lease = request.meta.pop(LEASE_META, None)
         if lease:
-            slot, token, delay_ms = lease
-            try:
-                self._release(keys=[keys.host_next(slot), keys.host_inflight(slot), self.leases],
-                              args=[token, delay_ms])
-            except RedisError as exc:
-                from mentionspider.distributed.spider import lost_redis
-
-                lost_redis(self.crawler, exc)
+            self.crawler.spider.outbox.release(*lease)
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._give_back(request)

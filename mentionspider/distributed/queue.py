@@ -10,19 +10,27 @@ writer's upserts make that harmless).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from scrapy import Request
 from scrapy_redis.queue import Base
 
 from mentionspider.distributed import keys
 
 __all__ = ["ReliableQueue", "requeue_dead", "POP_SCRIPT"]
 
-#: KEYS: requests, processing:<worker>, state:<worker>. Pops the oldest request.
+#: KEYS: requests, processing:<worker>, state:<worker>. ARGV: how many. Pops up to that
+#: many of the oldest requests, oldest first.
 POP_SCRIPT = """
-local data = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
-if data then redis.call('SET', KEYS[3], 'busy') end
-return data
+local popped = {}
+for i = 1, tonumber(ARGV[1]) do
+  local data = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not data then break end
+  popped[i] = data
+end
+if #popped > 0 then redis.call('SET', KEYS[3], 'busy') end
+return popped
 """
 
 #: KEYS: processing:<dead>, requests, workers, alive:<dead>, state:<dead>, claims:<dead>,
@@ -60,6 +68,32 @@ class ReliableQueue(Base):
         self.worker = worker or "worker"
         self.processing = keys.processing(self.worker)
         self._pop = server.register_script(POP_SCRIPT)
+        self._names: dict[Any, str] = {}
+
+    def _name(self, method: Callable[..., Any] | None) -> str | None:
+        """The spider method's name, as Scrapy's ``Request.to_dict`` finds it, remembered:
+        Scrapy looks it up among all the spider's members (``inspect.getmembers``) for
+        every request, a third of a millisecond a page."""
+        if method is None or not callable(method):
+            return method
+        func = getattr(method, "__func__", None)
+        name = self._names.get(func)
+        if name is None:
+            name = Request(url="http://x/", callback=method).to_dict(spider=self.spider)[
+                "callback"]
+            self._names[func] = name
+        return name
+
+    def _encode_request(self, request: Any) -> Any:
+        """As scrapy-redis encodes it (``Request.to_dict`` pickled), spider methods named
+        once per method rather than once per request."""
+        data = {"url": request.url, "callback": self._name(request.callback),
+                "errback": self._name(request.errback), "headers": dict(request.headers)}
+        for attr in request.attributes:
+            data.setdefault(attr, getattr(request, attr))
+        if type(request) is not Request:
+            data["_class"] = request.__module__ + "." + request.__class__.__name__
+        return self.serializer.dumps(data)
 
     def __len__(self) -> int:
         return int(self.server.llen(self.key))
@@ -72,8 +106,13 @@ class ReliableQueue(Base):
         return bytes(self._encode_request(request))
 
     def pop_raw(self) -> bytes | None:
-        data = self._pop(keys=[self.key, self.processing, keys.state(self.worker)])
-        return data if data else None
+        popped = self.pop_many(1)
+        return popped[0] if popped else None
+
+    def pop_many(self, count: int) -> list[bytes]:
+        """Up to ``count`` requests, oldest first, in one round trip."""
+        return list(self._pop(keys=[self.key, self.processing, keys.state(self.worker)],
+                              args=[count]))
 
     def decode(self, data: bytes) -> Any:
         return self._decode_request(data)

@@ -15,7 +15,11 @@
   waiting for host leases. A worker pops up to :data:`AHEAD` page requests ahead (into
   its processing list, as any popped request) and hands out first one whose host has
   room: fewer of this worker's requests to it in flight than its share of the site's
-  ``concurrency_per_site`` (divided among the registered workers).
+  ``concurrency_per_site`` (divided among the registered workers). It pops
+  :data:`POP_BATCH` at a time, in one round trip.
+- Acknowledgements wait for :data:`ACK_BATCH` finished pages (or :data:`ACK_WAIT`
+  seconds, or nothing to hand out, or the heartbeat), and go in one transaction with
+  the pages' items, seen marks and given-back host leases (:mod:`.outbox`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from scrapy_redis.scheduler import Scheduler
 
 from mentionspider.distributed import keys
 from mentionspider.distributed.connection import RedisError, connect
+from mentionspider.distributed.frontier import SEEN
+from mentionspider.distributed.politeness import Lease
 from mentionspider.distributed.queue import ReliableQueue
 
 __all__ = ["DistributedScheduler"]
@@ -39,6 +45,10 @@ logger = logging.getLogger(__name__)
 
 #: Page requests a worker pops ahead of Scrapy, to pick one for a host with room.
 AHEAD = 64
+#: Page requests popped in one round trip.
+POP_BATCH = 8
+#: Finished pages acknowledged together (sooner after ACK_WAIT seconds).
+ACK_BATCH, ACK_WAIT = 8, 0.05
 
 
 class DistributedScheduler(Scheduler):
@@ -48,9 +58,12 @@ class DistributedScheduler(Scheduler):
         self.worker = worker
         self.crawler = crawler
         self.local: deque[Any] = deque()
-        self.popped: dict[int, tuple[Any, bytes]] = {}  # id(request) -> (request, data)
-        self.held: list[tuple[Any, bytes]] = []  # popped ahead, not handed to Scrapy yet
+        self.popped: dict[int, tuple[Any, bytes, str]] = {}  # id -> (request, data, host)
+        self.held: list[tuple[Any, bytes, str]] = []  # popped ahead, not handed out yet
+        self.busy: Counter[str] = Counter()  # popped requests handed out, by host
         self.workers, self._workers_at = 1, 0.0
+        self.finished: list[bytes] = []  # popped, finished, not acknowledged yet
+        self._acked_at = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "DistributedScheduler":
@@ -63,6 +76,7 @@ class DistributedScheduler(Scheduler):
     def open(self, spider: Any) -> None:
         self.spider = spider
         self.queue = ReliableQueue(self.server, spider, self.queue_key, worker=self.worker)
+        self.lease = Lease(self.server, self.worker)
 
     def close(self, reason: str) -> None:
         try:
@@ -108,27 +122,39 @@ class DistributedScheduler(Scheduler):
             return None
 
     def _next(self) -> Any:
-        self.ack_finished()
+        self.ack_finished(force=False)
+        request = self._pick()
+        if request is None:  # nothing goes out now: tell Redis what is done at once
+            self.ack_finished()
+        return request
+
+    def _pick(self) -> Any:
         if self.local:
             return self.local.popleft()
-        busy = Counter(_host(request) for request, _ in self.popped.values())
         share = max(1, self.spider.campaign.crawl.concurrency_per_site // self._workers())
-        for i, (request, data) in enumerate(self.held):
-            if busy[_host(request)] < share:
+        for i, (request, data, host) in enumerate(self.held):
+            if self.busy[host] < share:
                 del self.held[i]
-                return self._hand_out(request, data)
+                return self._hand_out(request, data, host)
         while len(self.held) < AHEAD:
-            popped = self.queue.pop_raw()
-            if popped is None:
-                break
-            request = self.queue.decode(popped)
-            if busy[_host(request)] < share:
-                return self._hand_out(request, popped)
-            self.held.append((request, popped))
+            popped = self.queue.pop_many(min(POP_BATCH, AHEAD - len(self.held)))
+            chosen = None
+            for data in popped:
+                request = self.queue.decode(data)
+                host = _host(request)
+                if chosen is None and self.busy[host] < share:
+                    chosen = (request, data, host)
+                else:
+                    self.held.append((request, data, host))
+            if chosen is not None:
+                return self._hand_out(*chosen)
+            if len(popped) < POP_BATCH:
+                break  # the queue is empty
         return None  # every host with a request here is busy: asked again as answers come
 
-    def _hand_out(self, request: Any, data: bytes) -> Any:
-        self.popped[id(request)] = (request, data)
+    def _hand_out(self, request: Any, data: bytes, host: str) -> Any:
+        self.popped[id(request)] = (request, data, host)
+        self.busy[host] += 1
         self.crawler.stats.inc_value("scheduler/dequeued/redis")
         return request
 
@@ -144,7 +170,7 @@ class DistributedScheduler(Scheduler):
         if not self.held:
             return
         pipe = self.server.pipeline()
-        for _, data in reversed(self.held):
+        for _, data, _ in reversed(self.held):
             pipe.lrem(self.queue.processing, 1, data)
             pipe.rpush(self.queue.key, data)
         pipe.execute()
@@ -167,22 +193,38 @@ class DistributedScheduler(Scheduler):
         """Shared requests popped and not yet acknowledged."""
         return len(self.popped)
 
-    def ack_finished(self) -> None:
-        """Acknowledge the popped requests Scrapy has finished with (callback done)."""
-        if not self.popped:
+    def ack_finished(self, force: bool = True) -> None:
+        """Acknowledge the popped requests Scrapy has finished with (callback done), in one
+        transaction after what the worker owes Redis for them: their items, seen marks and
+        given-back host leases. ``force=False``: only once :data:`ACK_BATCH` are finished
+        or :data:`ACK_WAIT` seconds went by."""
+        if self.popped:
+            slot = getattr(self.crawler.engine, "_slot", None)
+            inprogress = getattr(slot, "inprogress", None)
+            if inprogress is not None:
+                for key in [key for key, (request, _, _) in self.popped.items()
+                            if request not in inprogress]:
+                    _, data, host = self.popped.pop(key)
+                    self.busy[host] -= 1  # its host has room again, acknowledged or not
+                    self.finished.append(data)
+        spider = self.spider
+        frontier = getattr(spider, "frontier", None)
+        seen = frontier is not None and bool(getattr(frontier, "pending", None))
+        if not (self.finished or spider.outbox or seen):
             return
-        slot = getattr(self.crawler.engine, "_slot", None)
-        inprogress = getattr(slot, "inprogress", None)
-        if inprogress is None:
+        now = time.monotonic()
+        if not force and len(self.finished) < ACK_BATCH and now - self._acked_at < ACK_WAIT:
             return
-        done = [key for key, (request, _) in self.popped.items() if request not in inprogress]
-        if not done:
-            return
-        pipe = self.server.pipeline(transaction=False)
-        for key in done:
-            _, data = self.popped.pop(key)
+        self._acked_at = now
+        pipe = self.server.pipeline(transaction=True)
+        if seen:
+            assert frontier is not None
+            pipe.sadd(SEEN, *frontier.take_seen())
+        spider.outbox.send(pipe, self.lease)
+        for data in self.finished:
             pipe.lrem(self.queue.processing, 1, data)
         pipe.execute()
+        self.finished = []
 
 
 def _host(request: Any) -> str:

@@ -29,6 +29,7 @@ from mentionspider.analysis.urls import site_of
 from mentionspider.distributed import keys
 from mentionspider.distributed.connection import RedisError, connect
 from mentionspider.distributed.frontier import CheckClaims, RedisFrontier, RedisLevels
+from mentionspider.distributed.outbox import Outbox
 from mentionspider.frontier import Frontier
 from mentionspider.linkcheck.checker import LinkChecker
 from mentionspider.render.requests import DEPTH_META
@@ -37,6 +38,9 @@ from mentionspider.spiders.sweep import SweepSpider
 __all__ = ["WorkerSpider", "QuietAfterLoss", "lost_redis"]
 
 logger = logging.getLogger(__name__)
+
+#: A page offered to the shared frontier: (url, kind, level, request); see _push.
+Entry = tuple[str, str, "tuple[str, int] | None", scrapy.Request]
 
 #: KEYS: orphans, state:<worker>. Taking an orphaned check makes the worker busy.
 ORPHAN_SCRIPT = """
@@ -75,6 +79,8 @@ class WorkerSpider(SweepSpider):
     _take_orphan: Any
     _take_search: Any
     _beat: Any
+    outbox: Outbox
+    _stats_sent: dict[str, int]
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "WorkerSpider":
@@ -93,6 +99,8 @@ class WorkerSpider(SweepSpider):
         spider.redis_lost = False
         spider.redis_error = ""
         spider.closing = False
+        spider.outbox = Outbox(spider.worker)
+        spider._stats_sent = {}
         spider._idle_script = spider.server.register_script(IDLE_SCRIPT)
         spider._take_orphan = spider.server.register_script(ORPHAN_SCRIPT)
         spider._take_search = spider.server.register_script(SEARCHER_SCRIPT)
@@ -114,11 +122,8 @@ class WorkerSpider(SweepSpider):
         searcher = self._searcher()
         self.frontier = self.make_frontier()
         self.setup_search()
-        seeds = []
-        for url in self.campaign.crawl.seeds:
-            request = self._page_request(self.frontier.canonical(url), seed=True)
-            if request is not None:
-                seeds.append((url, "seed", (site_of(url), 0), request))
+        seeds = [self._entry(url, "seed", (site_of(url), 0), seed=True)
+                 for url in self.campaign.crawl.seeds]
         for answer in self._push(seeds):
             if answer not in (None, "seen"):  # more seeds on one site than its page budget
                 self.crawler.stats.inc_value(f"mentionspider/frontier/{answer}")
@@ -139,18 +144,23 @@ class WorkerSpider(SweepSpider):
         assert self.frontier is not None
         kind = "search" if self.campaign.search and self.campaign.search.crawl_depth else "seed"
         depth = self.campaign.search.crawl_depth if self.campaign.search else 0
-        entries = []
-        for page in pages:
-            request = self._page_request(self.frontier.canonical(page.url), page.source, depth)
-            if request is not None:
-                entries.append((page.url, kind, None, request))
+        entries = [self._entry(page.url, kind, None, page.source, depth) for page in pages]
         for answer in self._push(entries):
             if answer is not None:
                 self.crawler.stats.inc_value(f"mentionspider/search/dropped/{answer}")
         yield from ()
 
     # --- pages: admitted and queued in one step ----------------------------------------
-    def _push(self, pages: Sequence[tuple[str, str, tuple[str, int] | None, scrapy.Request]],
+    def _entry(self, url: str, kind: str, level: tuple[str, int] | None = None,
+               source: str = "seed", max_depth: int | None = None, *, seed: bool = False
+               ) -> Entry | None:
+        """A page to offer to :meth:`_push`: ``(url, kind, level, request)``, or None when
+        Scrapy refuses its URL."""
+        assert self.frontier is not None
+        request = self._page_request(self.frontier.canonical(url), source, max_depth, seed=seed)
+        return None if request is None else (url, kind, level, request)
+
+    def _push(self, offered: Sequence[Entry | None],
               release: tuple[str, int] | None = None) -> list[str | None]:
         """Admit ``pages`` ``(url, kind, level, request)`` and queue the admitted ones'
         requests in Redis, in one atomic step (:meth:`RedisFrontier.queue`); they are not
@@ -159,6 +169,7 @@ class WorkerSpider(SweepSpider):
         frontier = self.frontier
         scheduler = self._scheduler()
         assert isinstance(frontier, RedisFrontier) and scheduler is not None
+        pages = [entry for entry in offered if entry is not None]
         if not pages and release is None:
             return []
         entries = []
@@ -170,10 +181,16 @@ class WorkerSpider(SweepSpider):
         answers = frontier.queue(entries, release)
         if queued := answers.count(None):
             self.crawler.stats.inc_value("scheduler/enqueued/redis", queued)
-            slot = getattr(self.crawler.engine, "_slot", None)
-            if slot is not None:
-                slot.nextcall.schedule()
+            self._wake()
         return answers
+
+    def _wake(self) -> None:
+        """Have the engine ask the scheduler for requests now. Scrapy has no public call
+        for it (``engine.crawl`` does it for a request it is given; ours are already in
+        Redis), so this is the one place that pokes the engine's private slot."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None:
+            slot.nextcall.schedule()
 
     def _answered(self, meta: dict[str, Any], url: str, links: list[str]) -> Iterator[Any]:
         level = meta.get("mentionspider_level")
@@ -182,7 +199,9 @@ class WorkerSpider(SweepSpider):
             return
         site, depth = level
         assert isinstance(self.levels, RedisLevels)
-        released = self.levels.release(site, depth, url, links)
+        assert isinstance(self.frontier, RedisFrontier)
+        # the page's seen marks go in the same round trip
+        released = self.levels.release(site, depth, url, links, seen=self.frontier.take_seen())
         if released is not None:  # the level is complete: queue the next one
             yield from self._follow(released, level, meta)
 
@@ -191,27 +210,20 @@ class WorkerSpider(SweepSpider):
         assert isinstance(self.frontier, RedisFrontier)
         pages = []
         for url in self.frontier.unseen(links):
-            request = self._page_request(self.frontier.canonical(url),
-                                         meta.get("mentionspider_source", "seed"),
-                                         meta.get("mentionspider_max_depth"))
-            if request is not None:
-                if level is None:  # no level sets its depth: one more than its page's
-                    request.meta["depth"] = int(meta.get(DEPTH_META, meta.get("depth", 0))) + 1
-                pages.append((url, "page", None if level is None else (level[0], level[1] + 1),
-                              request))
+            entry = self._entry(url, "page", None if level is None else (level[0], level[1] + 1),
+                                meta.get("mentionspider_source", "seed"),
+                                meta.get("mentionspider_max_depth"))
+            if entry is not None and level is None:  # no level: one deeper than its page
+                entry[3].meta["depth"] = int(meta.get(DEPTH_META, meta.get("depth", 0))) + 1
+            pages.append(entry)
         for answer in self._push(pages, release=level):
             if answer not in (None, "offsite", "seen"):
                 self.crawler.stats.inc_value(f"mentionspider/frontier/{answer}")
         yield from ()
 
     def _contacts(self, urls: list[str], source: str, depth: int) -> Iterator[scrapy.Request]:
-        assert self.frontier is not None
-        pages = []
-        for url in urls:
-            request = self._page_request(self.frontier.canonical(url), source, depth)
-            if request is not None:
-                pages.append((url, "contact", None, request))
-        queued = self._push(pages).count(None)
+        queued = self._push([self._entry(url, "contact", None, source, depth)
+                             for url in urls]).count(None)
         if queued:
             self.crawler.stats.inc_value("mentionspider/frontier/contact_pages", queued)
         yield from ()
@@ -266,10 +278,11 @@ class WorkerSpider(SweepSpider):
         if scheduler is not None:
             scheduler.ack_finished()
         pipe = self.server.pipeline()
+        self._send_stats(pipe)  # a worker killed later has its counts in Redis up to here
         pipe.set(keys.alive(self.worker), "1", px=self._ttl_ms())
         pipe.get(keys.DONE)
         pipe.sismember(keys.WORKERS, self.worker)
-        _, done, registered = pipe.execute()
+        *_, done, registered = pipe.execute()
         if not registered:  # taken for dead (paused too long): our work went back
             logger.error("worker %s was taken for dead; stopping", self.worker)
             self._close("taken_for_dead")
@@ -298,12 +311,19 @@ class WorkerSpider(SweepSpider):
             # Others queued pages (or a dead worker's came back): go get them. Not only
             # when idle: Scrapy counts a queue with requests as "not idle" and would
             # look again only at its own 5-second heartbeat.
-            slot = getattr(self.crawler.engine, "_slot", None)
-            if slot is not None:
-                slot.nextcall.schedule()
+            self._wake()
         elif self._idle_here():
             self._idle_script(keys=[keys.processing(self.worker), keys.state(self.worker),
                                     keys.SEARCHER, keys.SEARCH_DONE], args=[self.worker])
+
+    def _send_stats(self, pipe: Any) -> None:
+        """Add to the cluster's stats (a hash the summary reads) what this worker's counted
+        since it last did, on ``pipe``: every heartbeat and at the end."""
+        for name, value in self.crawler.stats.get_stats().items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                if value != self._stats_sent.get(name, 0):
+                    pipe.hincrby(keys.STATS, name, value - self._stats_sent.get(name, 0))
+                    self._stats_sent[name] = value
 
     def _close(self, reason: str) -> None:
         if not self.closing and self.crawler.engine.spider is not None:
@@ -321,11 +341,8 @@ class WorkerSpider(SweepSpider):
         if self.redis_lost:
             return
         try:
-            stats = {k: v for k, v in self.crawler.stats.get_stats().items()
-                     if isinstance(v, int) and not isinstance(v, bool)}
             pipe = self.server.pipeline()
-            for name, value in stats.items():
-                pipe.hincrby(keys.STATS, name, value)
+            self._send_stats(pipe)
             if reason == "finished":
                 pipe.srem(keys.WORKERS, self.worker)
                 pipe.delete(keys.alive(self.worker), keys.state(self.worker))

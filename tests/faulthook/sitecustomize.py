@@ -47,8 +47,8 @@ def _install(url: str) -> None:
             _die_once(url)
         return answers
 
-    def released(self, site, depth, page, links):  # type: ignore[no-untyped-def]
-        found = release(self, site, depth, page, links)
+    def released(self, site, depth, page, links, seen=()):  # type: ignore[no-untyped-def]
+        found = release(self, site, depth, page, links, seen)
         if POINT == "release" and found:
             _die_once(url)
         return found
