@@ -59,9 +59,9 @@ class Run:
     """One sweep: pages stored, wall seconds, CPU seconds by process, Redis round trips."""
 
     def __init__(self, pages: int, seconds: float, cpu: dict[str, float],
-                 trips: Counter[str], workers: int) -> None:
+                 trips: Counter[str], workers: int, startup: float) -> None:
         self.pages, self.seconds, self.cpu, self.trips = pages, seconds, cpu, trips
-        self.workers = workers
+        self.workers, self.startup = workers, startup
 
     @property
     def rate(self) -> float:
@@ -86,17 +86,18 @@ def sweep(work: Path, proxy: str, campaign: Path, name: str, extra: list[str],
     seconds = time.monotonic() - started
     cpu = {label: cpu_of(pid) - before[label] for label, pid in others.items()}
     trips: Counter[str] = Counter()
-    workers = 0
+    workers, startup = 0, 0.0
     for report in probe.glob("*.json"):
         data = json.loads(report.read_text(encoding="utf-8"))
         role = "writer" if data["role"] == "sweep" and extra else data["role"]
         cpu[role] = cpu.get(role, 0.0) + data["cpu"]
         if data["role"] == "worker":
             workers += 1
+            startup += data["startup"]
             trips.update(data["trips"])
     with sqlite3.connect(db) as conn:
         (pages,) = conn.execute("SELECT pages FROM runs ORDER BY id DESC").fetchone()
-    return Run(int(pages), seconds, cpu, trips, workers)
+    return Run(int(pages), seconds, cpu, trips, workers, startup)
 
 
 def queued_bytes(url: str, campaign_path: Path, count: int) -> int:
@@ -196,6 +197,9 @@ def report(args: argparse.Namespace, runs: dict[str, list[Run]], loads: list[flo
         cells = "".join(f"{1000 * run.cpu[label] / run.pages:>13.2f}" if label in run.cpu
                         else f"{'-':>13}" for label in labels)
         print(f"{name:<24}{cells}{sum(run.cpu.values()) / run.seconds:>12.2f}")
+        if run.workers:
+            print(f"{'':<24}(of the workers' CPU, {run.startup / run.workers:.2f} s each is "
+                  f"start-up, {1000 * run.startup / run.pages:.2f} ms a page)")
     print("\nRedis round trips per page, all workers together (median round of each):")
     for name in ("--redis --workers 1", "--redis --workers 2"):
         run = sorted(runs[name], key=lambda r: r.rate)[len(runs[name]) // 2]

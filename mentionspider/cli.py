@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -259,7 +260,8 @@ def worker(redis_url: str, log_level: str, local: bool) -> None:
     from mentionspider.distributed.connection import RedisUnavailable
 
     try:
-        reason, error = run_worker(redis_url, {"LOG_LEVEL": log_level.upper()})
+        reason, error = run_worker(redis_url, {"LOG_LEVEL": log_level.upper()},
+                                   parent=os.getppid() if local else 0)
     except (RedisUnavailable, NoSweep) as exc:
         raise CampaignFileError(f"--redis: {exc}") from None
     if reason != "finished":

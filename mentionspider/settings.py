@@ -107,6 +107,9 @@ MENTIONSPIDER_RENDER_IGNORE_HTTPS_ERRORS = True
 MENTIONSPIDER_REDIS_URL = ""
 #: Distributed mode: this worker's id in Redis (host-pid); set by ``mentionspider worker``.
 MENTIONSPIDER_WORKER_ID = ""
+#: Distributed mode: the pid of the sweep that started this worker (0: none, a worker
+#: joined with ``mentionspider worker``); the worker stops when that process is gone.
+MENTIONSPIDER_WORKER_PARENT = 0
 #: Distributed mode: seconds between a worker's heartbeats; a worker silent for 8 of them
 #: is taken for dead and its requests go back to the queue.
 MENTIONSPIDER_REDIS_HEARTBEAT = 0.5

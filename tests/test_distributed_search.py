@@ -18,7 +18,8 @@ import pytest
 
 from mentionspider.virtualweb.server import VirtualWeb, proxy_env
 from tests.conftest import ROOT, run_cli
-from tests.test_distributed import FAULTHOOK, PAGES, SERVER, findings, redis_server, stored
+from tests.test_distributed import (FAULTHOOK, PAGES, SERVER, findings, redis_server, stored,
+                                    wait_for)
 from tests.test_search_sweep import build_web
 
 pytestmark = pytest.mark.skipif(not os.path.exists(SERVER), reason="redis-server not installed")
@@ -128,3 +129,36 @@ def test_a_searcher_killed_before_its_queries_are_done_loses_nothing(
     assert f"worker {socket.gethostname()}-{pid.decode()} exited with -9" in err
     assert "Traceback" not in err
     assert_same_store(db, alone)
+
+
+def test_a_sweep_killed_while_searching_resumes_to_the_same_store(
+        web: VirtualWeb, campaign: Path, alone: Path, tmp_path: Path) -> None:
+    """The sweep and its workers killed (SIGKILL) while the searching worker has queued
+    result pages and the crawl they seed is under way; `sweep --resume` takes search up
+    again in a new worker (queries asked again, result pages already admitted not queued
+    twice) and ends with one process's store, search answers included."""
+    import redis
+
+    db = tmp_path / "acme.db"
+    clean = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    with redis_server(tmp_path) as (url, _):
+        client = redis.Redis.from_url(url)
+        first = subprocess.Popen(
+            [sys.executable, "-m", "mentionspider.cli", "sweep", str(campaign), "--db", str(db),
+             "-q", *SETTINGS, "--redis", url, "--workers", "2"], cwd=ROOT,
+            env={**clean, **proxy_env(web.url)}, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            wait_for(lambda: client.exists("mentionspider:searcher")
+                     and (client.scard("mentionspider:frontier:seen") or 0) >= 3,
+                     "search under way, its result pages admitted")
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait(timeout=30)
+        assert not client.exists("mentionspider:search:done")  # search was cut short
+        second = run_cli(["sweep", str(campaign), "--db", str(db), "-q", *SETTINGS,
+                          "--redis", url, "--workers", "2", "--resume"], proxy=web.url,
+                         timeout=240)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert_same_store(db, alone)
+    assert stored(db, "SELECT id, status FROM runs") == [(1, "finished")]

@@ -97,7 +97,7 @@ def _sweep(web: VirtualWeb, tmp: Path, mode: str, seeds: list[str],
     conn.close()
     return {"stats": stats, "pages": pages, "opportunities": opportunities,
             "log": list(web.requests), "stdout": result.stdout,
-            "crawl_log": db.with_suffix(".log").read_text()}
+            "crawl_log": log.read_text() if (log := db.with_suffix(".log")).exists() else ""}
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +180,25 @@ def test_always_renders_every_page_without_a_raw_fetch(web: VirtualWeb, tmp: Pat
     assert (stats["mentionspider/render/rendered"], stats["playwright/context_count"],
             stats["mentionspider/render/contexts_recycled"]) == (2, 2, 1)
     assert stats["playwright/page_count/max_concurrent"] == 1
+
+
+def test_distributed_workers_render_as_one_process_does(web: VirtualWeb, tmp: Path) -> None:
+    """`sweep --redis --workers 2`: an application shell found raw by one worker goes back
+    to the shared queue as a render request (pickled, its meta plain data) and is rendered
+    by whichever worker pops it; pages, how each was read and the findings are one
+    process's."""
+    from tests.test_distributed import SERVER, redis_server
+
+    if not Path(SERVER).exists():
+        pytest.skip("redis-server not installed")
+    alone = _sweep(web, tmp, "auto", ["https://spa.example/"])
+    folder = tmp / "distributed"
+    folder.mkdir()
+    with redis_server(folder) as (url, _):
+        spread = _sweep(web, folder, "auto", ["https://spa.example/"], "--redis", url,
+                        "--workers", "2")
+    assert spread["pages"] == alone["pages"]
+    assert spread["opportunities"] == alone["opportunities"] == FOUND
+    paths = [(e.method, e.host, e.path) for e in spread["log"] if e.method != "CONNECT"]
+    assert paths.count(("GET", "spa.example", "/")) == 2  # raw, then the browser: once each
+    assert spread["stats"]["mentionspider/render/rendered"] == 1

@@ -3,7 +3,9 @@
 With this folder on ``PYTHONPATH`` and ``MENTIONSPIDER_BENCH_PROBE`` set to a folder, every
 ``mentionspider`` CLI process (the sweep, and the workers it starts, which inherit the
 environment) writes ``<role>-<pid>.json`` there when it exits: its role (``sweep`` or
-``worker``), its own CPU seconds (user and system, not its children's) and its Redis round
+``worker``), its own CPU seconds (user and system, not its children's), those spent before its first
+Redis script call (start-up: imports, Scrapy, the campaign; a worker's crawl starts
+with a script call) and its Redis round
 trips by what they were: a command's name, a script's name (where it was registered: file
 and line), or ``pipeline`` with the commands it carried. One round trip is one
 ``send_packed_command`` of redis-py: a command, a script call or a whole pipeline. Nothing
@@ -19,6 +21,7 @@ import json
 import os
 import resource
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -31,6 +34,7 @@ def _install(folder: Path) -> None:
 
     role = "worker" if len(sys.argv) > 1 and sys.argv[1] == "worker" else "sweep"
     trips: Counter[str] = Counter()
+    started: list[float] = []  # CPU seconds at the first script call: the crawl starts
     scripts: dict[str, str] = {}
     register, execute, pipelined = (redis.Redis.register_script, redis.Redis.execute_command,
                                     Pipeline.execute)
@@ -47,6 +51,9 @@ def _install(folder: Path) -> None:
         name = str(args[0]).upper() if args else "?"
         if name == "EVALSHA" and len(args) > 1:
             name = scripts.get(str(args[1]), "EVALSHA")
+            if not started:
+                usage = resource.getrusage(resource.RUSAGE_SELF)
+                started.append(usage.ru_utime + usage.ru_stime)
         trips[name] += 1
         return execute(self, *args, **options)
 
@@ -59,7 +66,7 @@ def _install(folder: Path) -> None:
     def report() -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         out = {"role": role, "pid": os.getpid(), "cpu": usage.ru_utime + usage.ru_stime,
-               "trips": dict(trips)}
+               "startup": started[0] if started else 0.0, "trips": dict(trips)}
         (folder / f"{role}-{os.getpid()}.json").write_text(json.dumps(out), encoding="utf-8")
 
     redis.Redis.register_script = registering  # type: ignore[method-assign]
@@ -69,7 +76,7 @@ def _install(folder: Path) -> None:
     if os.environ.get("MENTIONSPIDER_BENCH_PROFILE") == role:  # cProfile this role too
         import cProfile
 
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.process_time)
         profile.enable()
         atexit.register(lambda: profile.dump_stats(str(folder / f"{role}-{os.getpid()}.prof")))
 

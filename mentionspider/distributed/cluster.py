@@ -11,6 +11,7 @@ by themselves.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
@@ -82,6 +83,33 @@ def worker_command(url: str, log_level: str) -> list[str]:
             "--log-level", log_level, "--local"]
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> Any:
+    """For ``Popen(preexec_fn=...)``: the child gets SIGKILL when ``parent`` dies (Linux's
+    ``prctl(PR_SET_PDEATHSIG)``; elsewhere the worker's heartbeat sees its parent gone)."""
+
+    def arm() -> None:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # it died before the line above
+            os._exit(1)
+
+    return arm
+
+
+def start_workers(url: str, log_level: str, count: int) -> list[subprocess.Popen[bytes]]:
+    """``count`` local workers that do not outlive this process: killed with it (a sweep
+    killed with SIGKILL leaves no worker crawling on; ``--resume`` goes on)."""
+    return [subprocess.Popen(worker_command(url, log_level),  # noqa: PLW1509 (no threads)
+                             preexec_fn=_die_with_parent(os.getpid()))
+            for _ in range(count)]
+
+
 def worker_id(pid: int | None = None) -> str:
     return f"{socket.gethostname()}-{pid or os.getpid()}"
 
@@ -122,7 +150,7 @@ def run_coordinator(campaign: Campaign, db: str | Path, url: str, *, workers: in
     writer = Writer(server, store, run_id, campaign, batch)
     if progress is not None:
         writer.resume(progress)
-    procs = [subprocess.Popen(worker_command(url, log_level)) for _ in range(workers)]
+    procs = start_workers(url, log_level, workers)
     status, error = "finished", ""
     try:
         writer.recover()
@@ -203,9 +231,11 @@ def _stop(procs: list[subprocess.Popen[bytes]], *, graceful: bool) -> None:
             proc.wait()
 
 
-def run_worker(url: str, overrides: Mapping[str, Any] | None = None) -> tuple[str, str]:
+def run_worker(url: str, overrides: Mapping[str, Any] | None = None, *,
+               parent: int = 0) -> tuple[str, str]:
     """Join the sweep published in Redis at ``url``; returns the spider's close reason
-    and, when Redis was lost, the one line that says so."""
+    and, when Redis was lost, the one line that says so. ``parent``: the pid of the sweep
+    that started this worker; the worker stops when that process is gone."""
     from scrapy.crawler import CrawlerProcess
 
     from mentionspider.distributed.spider import WorkerSpider
@@ -220,7 +250,8 @@ def run_worker(url: str, overrides: Mapping[str, Any] | None = None) -> tuple[st
     published = json.loads(server.get(keys.SETTINGS) or "{}")
     settings = project_settings({**published, **(overrides or {}),
                                  "MENTIONSPIDER_REDIS_URL": url,
-                                 "MENTIONSPIDER_WORKER_ID": worker_id()})
+                                 "MENTIONSPIDER_WORKER_ID": worker_id(),
+                                 "MENTIONSPIDER_WORKER_PARENT": parent})
     settings.set("SCHEDULER", "mentionspider.distributed.scheduler.DistributedScheduler",
                  priority="cmdline")
     settings.set("ITEM_PIPELINES", {"pipelines.classify.ClassifyPipeline": 200,

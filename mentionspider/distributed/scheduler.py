@@ -221,6 +221,7 @@ class DistributedScheduler(Scheduler):
             assert frontier is not None
             pipe.sadd(SEEN, *frontier.take_seen())
         spider.outbox.send(pipe, self.lease)
+        spider.send_stats(pipe)
         for data in self.finished:
             pipe.lrem(self.queue.processing, 1, data)
         pipe.execute()

@@ -14,6 +14,7 @@ engine when other workers queued requests.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
@@ -278,11 +279,16 @@ class WorkerSpider(SweepSpider):
         if scheduler is not None:
             scheduler.ack_finished()
         pipe = self.server.pipeline()
-        self._send_stats(pipe)  # a worker killed later has its counts in Redis up to here
+        self.send_stats(pipe)  # a worker killed later has its counts in Redis up to here
         pipe.set(keys.alive(self.worker), "1", px=self._ttl_ms())
         pipe.get(keys.DONE)
         pipe.sismember(keys.WORKERS, self.worker)
         *_, done, registered = pipe.execute()
+        parent = self.crawler.settings.getint("MENTIONSPIDER_WORKER_PARENT")
+        if parent and os.getppid() != parent:  # the sweep that started us is gone
+            logger.error("worker %s: its sweep (pid %d) is gone; stopping", self.worker, parent)
+            self._close("sweep_gone")
+            return
         if not registered:  # taken for dead (paused too long): our work went back
             logger.error("worker %s was taken for dead; stopping", self.worker)
             self._close("taken_for_dead")
@@ -316,9 +322,11 @@ class WorkerSpider(SweepSpider):
             self._idle_script(keys=[keys.processing(self.worker), keys.state(self.worker),
                                     keys.SEARCHER, keys.SEARCH_DONE], args=[self.worker])
 
-    def _send_stats(self, pipe: Any) -> None:
+    def send_stats(self, pipe: Any) -> None:
         """Add to the cluster's stats (a hash the summary reads) what this worker's counted
-        since it last did, on ``pipe``: every heartbeat and at the end."""
+        since it last did, on ``pipe``: with every acknowledgement of finished pages, every
+        heartbeat and at the end, so a worker killed at any point has counted every page
+        it finished."""
         for name, value in self.crawler.stats.get_stats().items():
             if isinstance(value, int) and not isinstance(value, bool):
                 if value != self._stats_sent.get(name, 0):
@@ -342,7 +350,7 @@ class WorkerSpider(SweepSpider):
             return
         try:
             pipe = self.server.pipeline()
-            self._send_stats(pipe)
+            self.send_stats(pipe)
             if reason == "finished":
                 pipe.srem(keys.WORKERS, self.worker)
                 pipe.delete(keys.alive(self.worker), keys.state(self.worker))
