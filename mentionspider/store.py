@@ -429,12 +429,17 @@ class RunSummary:
     render_fallbacks: int = 0
 
 
+CONTACT_KEY = ("campaign", "site", "kind", "value")
+CONTACT_COLUMNS = (*CONTACT_KEY, "rank", "source_url", "fetched", "last_seen")
+
+
 @lru_cache(maxsize=64)
-def _page_upsert(columns: tuple[str, ...]) -> str:
-    """The statement that writes a page's row with these columns (campaign, url first)."""
-    return (f"INSERT INTO pages ({', '.join(columns)}) "
-            f"VALUES ({', '.join(':' + c for c in columns)}) ON CONFLICT (campaign, url) "
-            f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns[2:])}")
+def _upsert(table: str, columns: tuple[str, ...], pk: tuple[str, ...]) -> str:
+    """The statement that writes a row of ``table`` with these ``columns`` (named
+    parameters), updating the row with the same primary key ``pk`` if there is one."""
+    return (f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)}) ON CONFLICT ({', '.join(pk)}) "
+            f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns if c not in pk)}")
 
 
 class Store:
@@ -760,7 +765,7 @@ class Store:
             page["first_seen"] = now
         # Plain statements, not sqlite-utils' upsert/insert_all: those read the table's
         # schema on every call, which cost three times the rest of a page's save (#15).
-        self.db.conn.execute(_page_upsert(tuple(page)), page)
+        self.db.conn.execute(_upsert("pages", tuple(page), ("campaign", "url")), page)
         self.db.execute("DELETE FROM mentions WHERE campaign = ? AND page_url = ?", key)
         mentions = [(m, 0) for m in a.mentions] + [(m, 1) for m in a.competitor_mentions]
         self.db.conn.executemany(
@@ -918,15 +923,10 @@ class Store:
             known = self.db.execute(
                 "SELECT fetched FROM site_contacts WHERE campaign = ? AND site = ? AND kind = ? "
                 "AND value = ?", [item.campaign, item.site, row["kind"], row["value"]]).fetchone()
-            self.db.conn.execute(
-                "INSERT INTO site_contacts (campaign, site, kind, value, rank, source_url, "
-                "fetched, last_seen) VALUES (:campaign, :site, :kind, :value, :rank, "
-                ":source_url, :fetched, :last_seen) ON CONFLICT (campaign, site, kind, value) "
-                "DO UPDATE SET rank = excluded.rank, source_url = excluded.source_url, "
-                "fetched = excluded.fetched, last_seen = excluded.last_seen",
-                {**row, "campaign": item.campaign, "site": item.site, "source_url": item.url,
-                 "last_seen": now,
-                 "fetched": max(int(row["fetched"]), int(known[0]) if known else 0)})
+            self.db.conn.execute(_upsert("site_contacts", CONTACT_COLUMNS, CONTACT_KEY), {
+                **row, "campaign": item.campaign, "site": item.site, "source_url": item.url,
+                "last_seen": now,
+                "fetched": max(int(row["fetched"]), int(known[0]) if known else 0)})
 
     def contacts(self, campaign: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
         """(campaign, site) -> the best ``contact_email`` and ``contact_page`` found on it:

@@ -191,9 +191,10 @@ def test_distributed_workers_render_as_one_process_does(web: VirtualWeb, tmp: Pa
 
     if not Path(SERVER).exists():
         pytest.skip("redis-server not installed")
-    alone = _sweep(web, tmp, "auto", ["https://spa.example/"])
-    folder = tmp / "distributed"
+    one, folder = tmp / "one-process", tmp / "distributed"
+    one.mkdir()
     folder.mkdir()
+    alone = _sweep(web, one, "auto", ["https://spa.example/"])
     with redis_server(folder) as (url, _):
         spread = _sweep(web, folder, "auto", ["https://spa.example/"], "--redis", url,
                         "--workers", "2")
