@@ -272,3 +272,15 @@ def test_a_page_that_is_a_shell_around_its_noscript_copy_is_read_from_that_copy(
     # a notice or a lazy image's copy in <noscript> is still not text
     assert texts("<p>Acme</p><noscript>Please enable JavaScript to use this site."
                  "</noscript>") == ["Acme"]
+
+
+def test_a_folded_panel_is_text_though_hidden_until_the_reader_opens_it() -> None:
+    # an FAQ's answer, a tab's panel, an accordion's body: hidden by markup until a click
+    html = ("<div><h3>Does Acme ship abroad?</h3>"
+            "<div class='faq__answer' style='display: none'>Yes, Acme ships to 40 countries.</div>"
+            "<div role='tabpanel' hidden>Acme specifications</div>"
+            "<div class='accordion-body' aria-hidden='true'>Acme care guide</div>"
+            "<div class='read-more-text hidden'>Acme history</div>"
+            "<div class='menu' hidden>Acme menu</div></div>")
+    assert texts(html) == ["Does Acme ship abroad?", "Yes, Acme ships to 40 countries.",
+                           "Acme specifications", "Acme care guide", "Acme history"]

@@ -68,6 +68,22 @@ def _is_hidden(attrib: dict[str, str]) -> bool:
     return style is not None and _HIDDEN_STYLE.search(style) is not None
 
 
+#: Class or id words of a panel that folds away until the reader opens it: an accordion's
+#: or an FAQ's answer, a tab's panel, a "read more" expander, a collapsed section.
+_FOLDED: Final = re.compile(
+    r"accordion|collaps|expand|tab[-_]?(?:pane|panel|content|body)|tabpanel|faq|answer"
+    r"|read[-_]?more|show[-_]?more|more[-_]?text", re.I)
+
+
+def _folded(attrib: dict[str, str]) -> bool:
+    """Whether a hidden element is a folded panel of the page's text (see _FOLDED), by its
+    class, id or ``role="tabpanel"``."""
+    if attrib.get("role") == "tabpanel":
+        return True
+    names = attrib.get("class", "") + " " + attrib.get("id", "")
+    return _FOLDED.search(names) is not None
+
+
 class StreamedLink:
     """An ``<a href>`` while the page streams in."""
 
@@ -178,8 +194,8 @@ class PageEvents:
                         kind, landmark = signal
                 if "itemtype" in attrib and not self.thread and post_type(attrib["itemtype"]):
                     self.thread = True
-            if hidden or ("hidden" in attrib or "aria-hidden" in attrib
-                           or "style" in attrib) and _is_hidden(attrib):
+            if (hidden or ("hidden" in attrib or "aria-hidden" in attrib
+                           or "style" in attrib) and _is_hidden(attrib)) and not _folded(attrib):
                 if kind is not None:
                     region = self._open_region(kind, landmark, region, tag, attrib)
                 self.skip, self.skip_kind, self.hidden_region = 1, HIDDEN, region
