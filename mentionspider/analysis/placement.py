@@ -186,6 +186,9 @@ _NOTICE: Final = re.compile(
     r"|(?:sign up|subscribe) (?:for|to) (?:our|the) (?:\w+ )?newsletter"
     r"|as an amazon associate|\bearn (?:a )?(?:small )?commission|\baffiliate links?\b"
     r"|\breader-supported\b")
+#: Words one of which every notice holds.
+_NOTICE_WORDS: Final = ("sign", "log", "regist", "account", "join", "member", "subscri",
+                        "newsletter", "amazon", "commission", "affiliate", "reader")
 #: Longest text that can be a notice to the reader.
 _NOTICE_TEXT: Final = 160
 #: Longest text that can be small print.
@@ -227,7 +230,12 @@ def shop_line(text: str) -> bool:
 def reader_notice(text: str) -> bool:
     """Whether a short block is a notice to the reader: a call to sign up or log in to take
     part, a paywall, a newsletter sign-up, an affiliate disclosure."""
-    return len(text) <= _NOTICE_TEXT and _NOTICE.search(text.lower()) is not None
+    if len(text) > _NOTICE_TEXT:
+        return False
+    lowered = text.lower()
+    # (the regex only on the few blocks that hold one of its words)
+    return any(word in lowered for word in _NOTICE_WORDS) and (
+        _NOTICE.search(lowered) is not None)
 
 
 def furniture_heading(text: str) -> bool:
@@ -349,7 +357,18 @@ def element_signal(tag: str, role: str | None, names: str | None,
 def user_panel(region: Region) -> bool:
     """Whether a region's class or id names the poster's panel of a forum post."""
     names = f"{region.attrib.get('class', '')} {region.attrib.get('id', '')}"
-    return _USER_PANEL.search(_CAMEL.sub(" ", names).lower()) is not None
+    try:
+        return _USER_PANELS[names]
+    except KeyError:
+        pass
+    if len(_USER_PANELS) > 50_000:
+        _USER_PANELS.clear()
+    found = _USER_PANELS[names] = _USER_PANEL.search(_CAMEL.sub(" ", names).lower()) is not None
+    return found
+
+
+#: user_panel's answers by class and id, kept.
+_USER_PANELS: Final[dict[str, bool]] = {}
 
 
 def _consent(region: Region) -> bool:
