@@ -719,3 +719,23 @@ def test_cards_that_are_each_one_link_are_the_listing() -> None:
         "fruit trees.</p></div>", "fruit trees, tested over a whole season of pruning.</p>"
         "</article>")
     assert placements(html)["Acme pruner 4"] != "main"
+
+
+def test_linked_headings_in_the_densest_part_of_main_are_titles_not_links() -> None:
+    # a blog index in <main>: each entry's linked heading, then its category link or byline,
+    # then its summary (no plain block next to the title for the card rule to see)
+    entries = "".join(
+        f"<div class='entry'><h2><a href='/post/{n}'>Acme trowel story {n}</a></h2>"
+        f"<div class='meta'><a href='/c/tools'>Tools</a></div><p>The story of trowel number "
+        f"{n}, how it was forged, sharpened, tested, and finally, sold to a gardener.</p></div>"
+        for n in range(4))
+    html = f"<body><main><h1>Acme blog</h1>{entries}</main></body>"
+    result = placements(html)
+    assert {result[f"Acme trowel story {n}"] for n in range(4)} == {"main"}
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/b")}
+    assert rules["Acme trowel story 2"] == (
+        "linked heading in the densest part of a page's <main> or of a page that marks no main "
+        "content (the title of a teaser, a card, an entry)")
+    # inside an article container the same headings are "more stories"
+    html = html.replace("<main>", "<main><article>").replace("</main>", "</article></main>")
+    assert placements(html)["Acme trowel story 2"] != "main"

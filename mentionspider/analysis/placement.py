@@ -515,6 +515,8 @@ CARD_LIST = "in a list of cards that holds more text than the densest part (a li
 LINK_CARD_LIST = ("in a list of cards that are each one link (title, summary and price in one"
                   " <a>) and hold more text than the densest part (a listing)")
 CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
+LINKED_HEADING = ("linked heading in the densest part of a page's <main> or of a page that marks"
+                  " no main content (the title of a teaser, a card, an entry)")
 THREAD_POSTS = ("post of a thread: between its first poster's panel and the end of the last"
                 " post")
 
@@ -548,7 +550,10 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     "Updated at", captions, "Explore further") are not, unless they sit in
     another ``<article>`` inside it (a reply, another entry of a list). Unmarked text is main
     inside the densest spans unless it is (nearly) all link text, and in the
-    zone unless it is mostly links. Outside the zone, text of the page's
+    zone unless it is mostly links. A linked heading in the densest spans of the
+    page's ``<main>``, or of a page that marks no main content, is the title of
+    a teaser or an entry, not a list of links (inside an article container such
+    headings are "more stories"). Outside the zone, text of the page's
     ``<main>`` that is not mostly links (a hero, cards, a form's copy), ``<h1>``
     and ``<h2>`` headings and real paragraphs of an article container, and the
     ``<h1>`` anywhere (the headline) stay main, and so do paragraphs outside the
@@ -569,7 +574,11 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
             return "main", LINK_DENSE_MAIN
         if first <= pos <= last:
             if link_share >= (_LINK_LIST if in_spans else 0.5):
-                return ("main", CARD_TITLE) if card else ("sidebar", LINK_LIST)
+                if card:
+                    return "main", CARD_TITLE
+                if in_spans and tag in _HEADINGS and _page_main(region):
+                    return "main", LINKED_HEADING
+                return "sidebar", LINK_LIST
             if in_spans or main.thread or tag in _HEADINGS or chars - linked >= _SHORT_LINE:
                 return "main", IN_MAIN_REGION
             if _page_main(region) or _other_entry(region, main.spans[0][0]):
@@ -582,7 +591,11 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     elif in_spans:
         if link_share < _LINK_LIST:
             return "main", IN_SPANS
-        return ("main", CARD_TITLE) if card else ("sidebar", LINK_LIST)
+        if card:
+            return "main", CARD_TITLE
+        if tag in _HEADINGS and not main.marked:
+            return "main", LINKED_HEADING
+        return "sidebar", LINK_LIST
     elif first <= pos <= last:
         return ("main", IN_ZONE) if link_share < 0.5 else ("nav", LINKS_OUTSIDE)
     if link_share < 0.5 and tag == "h1":
