@@ -133,7 +133,6 @@ def _spans(text: str, owners: Iterator[StreamedLink]) -> tuple[str, tuple[LinkSp
     """Block text that holds link marks: the text without them, its link spans and the
     number of linked characters. The text of each span is also added to its link's parts.
     """
-    found: list[tuple[int, int, StreamedLink]] = []
     opened = text.find(OPEN)
     closed = text.find(CLOSE)
     if 0 <= opened < closed and text.find(OPEN, opened + 1) < 0 and text.find(
@@ -148,12 +147,22 @@ def _spans(text: str, owners: Iterator[StreamedLink]) -> tuple[str, tuple[LinkSp
         last = inside or before
         if after[:1] == " " and (not last or last[-1] == " "):
             after = after[1:]
-        text = before + inside + after
-        text = text.removesuffix(" ")
+        text = (before + inside + after).removesuffix(" ")
         link = next(owners, None)
-        if link is not None:
-            found.append((len(before), len(before) + len(inside), link))
-        return _found_spans(text, found)
+        if link is None or link.url is None:
+            return text, (), 0
+        # (what _found_spans does, for one link)
+        start = len(before)
+        end = min(start + len(inside), len(text))
+        if start < end and text[start] == " ":
+            start += 1
+        if start < end and text[end - 1] == " ":
+            end -= 1
+        if start >= end:
+            return text, (), 0
+        link.parts.append(text[start:end])
+        return text, (_new(LinkSpan, (start, end, link.url)),), end - start
+    found: list[tuple[int, int, StreamedLink]] = []
     out: list[str] = []
     size = 0
     stack: list[tuple[int, StreamedLink]] = []
