@@ -189,17 +189,29 @@ def report(args: argparse.Namespace, runs: dict[str, list[Run]], loads: list[flo
           + f" (best {max(ratios):.2f})")
     print("1 worker / one process: " + ", ".join(f"{a.rate / b.rate:.2f}" for a, b in
                                                   zip(w1, one)))
-    print("\nCPU ms per page, by process (median round; cores busy = all CPU / wall):")
+    print("\nCPU ms per page, by process (median round; workers: all of them together; "
+          "cores busy = all CPU / wall):")
     labels = ["sweep", "worker", "writer", "redis-server", "web server"]
-    print(f"{'run':<24}" + "".join(f"{label:>13}" for label in labels) + f"{'cores busy':>12}")
-    for name, done in runs.items():
-        run = sorted(done, key=lambda r: r.rate)[len(done) // 2]
+    print(f"{'run':<24}" + "".join(f"{label if label != 'worker' else 'workers':>13}"
+                                   for label in labels) + f"{'all':>8}{'cores busy':>12}")
+    median = {name: sorted(done, key=lambda r: r.rate)[len(done) // 2]
+              for name, done in runs.items()}
+    for name, run in median.items():
         cells = "".join(f"{1000 * run.cpu[label] / run.pages:>13.2f}" if label in run.cpu
                         else f"{'-':>13}" for label in labels)
-        print(f"{name:<24}{cells}{sum(run.cpu.values()) / run.seconds:>12.2f}")
+        print(f"{name:<24}{cells}{1000 * sum(run.cpu.values()) / run.pages:>8.2f}"
+              f"{sum(run.cpu.values()) / run.seconds:>12.2f}")
         if run.workers:
             print(f"{'':<24}(of the workers' CPU, {run.startup / run.workers:.2f} s each is "
                   f"start-up, {1000 * run.startup / run.pages:.2f} ms a page)")
+    cores = os.cpu_count() or 1
+    one, two = median["--redis --workers 1"], median["--redis --workers 2"]
+    alone = 1000 * one.cpu["worker"] / one.pages
+    ceiling1 = min(1000 / alone, cores * one.pages / sum(one.cpu.values()))
+    ceiling2 = cores * two.pages / sum(two.cpu.values())
+    print(f"CPU ceilings on {cores} cores: 1 worker {ceiling1:.0f} pages/s (its own core, "
+          f"{alone:.2f} ms a page), 2 workers {ceiling2:.0f} pages/s (all processes' CPU "
+          f"over {cores} cores): 2 workers / 1 worker at most {ceiling2 / ceiling1:.2f}")
     print("\nRedis round trips per page, all workers together (median round of each):")
     for name in ("--redis --workers 1", "--redis --workers 2"):
         run = sorted(runs[name], key=lambda r: r.rate)[len(runs[name]) // 2]
