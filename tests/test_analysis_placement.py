@@ -739,3 +739,15 @@ def test_linked_headings_in_the_densest_part_of_main_are_titles_not_links() -> N
     # inside an article container the same headings are "more stories"
     html = html.replace("<main>", "<main><article>").replace("</main>", "</article></main>")
     assert placements(html)["Acme trowel story 2"] != "main"
+
+
+@pytest.mark.parametrize("span", ["token comment", "hljs-comment", "sp-syntax-comment"])
+def test_a_comment_in_highlighted_code_is_not_a_readers_comment(span: str) -> None:
+    html = (f"<body><article>{ARTICLE}<pre><code><span class='token keyword'>import</span> acme"
+            f"\n<span class='{span}'># the Acme Widgets client</span>\nacme.connect()</code></pre>"
+            f"{ARTICLE}</article></body>")
+    result = placements(html)
+    assert [placement for text, placement in result.items() if "Acme Widgets client" in text] == [
+        "main"]
+    assert class_signal(span) is None
+    assert class_signal("comment-list") == "comments"

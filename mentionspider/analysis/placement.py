@@ -70,6 +70,11 @@ _VOCABULARY: Final = re.compile(
         "|".join(sorted(_EXACT, key=len, reverse=True))))
 #: HubSpot's wrappers of every module: "hs_cos_wrapper_widget", "widget-span widget-type-rich_text".
 _HUBSPOT: Final = re.compile(r"hs_cos_wrapper_widget|widget-span|widget-type-[a-z0-9_-]*")
+#: A comment in highlighted code: Prism's "token comment", highlight.js's "hljs-comment",
+#: "syntax-comment", "code-comment".
+_CODE_COMMENT: Final = re.compile(
+    r"(?<![a-z0-9])token(?: [a-z0-9-]+)* comment(?![a-z0-9])"
+    r"|(?:hljs|syntax|code|prism|highlight|shiki|cm|tok)[-_]comment(?![a-z0-9])")
 #: A class that states what a wrapper has or lacks ("has-sidebar", "with-rail", "no-ads").
 _MODIFIER: Final = re.compile(r"(?<![a-z0-9])(?:has|with|no)-[a-z0-9_-]*")
 #: "caption" as a type style: "text-caption", "typography-caption-tile", "caption-s".
@@ -292,6 +297,10 @@ class _ClassSignals(dict[str, "str | None"]):
             # so does HubSpot's CMS, in "hs_cos_wrapper_widget" and "widget-span
             # widget-type-..." (every module of a page)
             lowered = _HUBSPOT.sub(" ", lowered)
+        if "comment" in lowered:
+            # a comment in highlighted code (Prism's "token comment", highlight.js's
+            # "hljs-comment", "sp-syntax-comment"), not a reader's comment
+            lowered = _CODE_COMMENT.sub(" ", lowered)
         if "caption" in lowered:
             # a type style of design systems ("text-caption", "caption-s"), not a caption
             lowered = _TYPE_STYLE.sub(" ", lowered)
