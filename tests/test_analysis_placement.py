@@ -751,3 +751,24 @@ def test_a_comment_in_highlighted_code_is_not_a_readers_comment(span: str) -> No
         "main"]
     assert class_signal(span) is None
     assert class_signal("comment-list") == "comments"
+
+
+def test_on_a_thread_the_opening_post_between_the_title_and_the_first_panel_is_main() -> None:
+    # a Q&A page: the question's body comes before its asker's card, long answers after it
+    card = "<div class='post-signature'><div class='user-info'><a href='/u/{0}'>user{0}</a>" \
+           "<span>1,234 reputation</span></div></div>"
+    answer = "<div class='answer'><div class='s-prose'>" + ARTICLE * 3 + "</div>" + card + "</div>"
+    html = (f"<body><header><a href='/'>Q&amp;A site</a></header>"
+            f"<h1>How do I back up my whole system?</h1><div class='question'>"
+            f"<div class='s-prose'><p>I want a copy of everything, settings included.</p>"
+            f"<p>Is copying the root folder enough?</p></div>{card.format(0)}</div>"
+            f"<div id='answers'>{''.join(answer.format(n) for n in range(1, 4))}</div>"
+            f"<p>Not open for further replies.</p>"
+            f"<footer><p>Site design and logo</p></footer></body>")
+    result = placements(html)
+    assert result["I want a copy of everything, settings included."] == "main"
+    assert result["Is copying the root folder enough?"] == "main"
+    why = {block.text: block.rule for block in explain_placement(html, "https://site.example/q")}
+    assert why["Is copying the root folder enough?"].startswith("post of a thread")
+    assert result["Not open for further replies."] != "main"
+    assert result["Site design and logo"] == "footer"

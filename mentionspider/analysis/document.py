@@ -334,7 +334,10 @@ def _place(page: ParsedPage, events: PageEvents,
         main.marked = any(region.kind == "main" for region in regions)
         if thread:
             density = main.zone
-            main.zone = _with_posts(density, regions, events.elements)
+            first, last = _with_posts(density, regions, events.elements)
+            # the thread's title: what follows it, up to the posts, is the opening post
+            title = next((meta[1] for _t, _l, _k, meta, _s in blocks if meta[2] == "h1"), first)
+            main.zone = (min(first, title), last)
         resolve_regions(regions, page_chars, main.zone, thread, main.spans[0])
     cards: set[int] | tuple[()] = ()
     grid: set[int] | tuple[()] = ()
@@ -634,7 +637,8 @@ def _with_posts(zone: tuple[int, int], regions: list[Region],
     """The main content's zone on a thread, stretched over its posts: from the first
     poster's panel to the end of the post that holds the last one (the element around
     the panel: the post's body sits next to it). Density alone stops at the longest
-    posts and leaves short replies out."""
+    posts and leaves short replies out. (The caller stretches it back to the thread's
+    title too: an opening post whose poster's card comes after it, as on Q&A sites.)"""
     first, last = zone
     for region in regions:
         if (region.kind == "sidebar" and region.parent is not None

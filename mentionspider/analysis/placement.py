@@ -180,7 +180,8 @@ _SHOP_LINE_TEXT: Final = 60
 #: Notices about the reader rather than the page: a call to sign up or log in to take
 #: part ("Log in to answer this question", "Create an account or sign in to comment"),
 #: a paywall ("This post is for paid subscribers"), a newsletter sign-up, an affiliate
-#: disclosure ("As an Amazon Associate we earn from qualifying purchases").
+#: disclosure ("As an Amazon Associate we earn from qualifying purchases"), a thread's
+#: state ("Not open for further replies.", "This topic was automatically closed ...").
 _NOTICE: Final = re.compile(
     r"(?:sign (?:up|in)|log ?in|register|create an? (?:free )?account|join)\b[^.!?]{0,40}?"
     r"\bto (?:comment|reply|answer|post|vote|leave a comment|join the (?:discussion|conversation)"
@@ -190,10 +191,12 @@ _NOTICE: Final = re.compile(
     r"|\bfor paid subscribers\b|exclusive to (?:\S+ )?(?:subscribers|members)"
     r"|(?:sign up|subscribe) (?:for|to) (?:our|the) (?:\w+ )?newsletter"
     r"|as an amazon associate|\bearn (?:a )?(?:small )?commission|\baffiliate links?\b"
-    r"|\breader-supported\b")
+    r"|\breader-supported\b|not open for further replies|you are not logged in"
+    r"|this (?:topic|thread) (?:was|has been|is) (?:automatically )?(?:closed|locked)")
 #: Words one of which every notice holds.
 _NOTICE_WORDS: Final = ("sign", "log", "regist", "account", "join", "member", "subscri",
-                        "newsletter", "amazon", "commission", "affiliate", "reader")
+                        "newsletter", "amazon", "commission", "affiliate", "reader",
+                        "replies", "logged", "closed", "locked")
 #: Longest text that can be a notice to the reader.
 _NOTICE_TEXT: Final = 160
 #: Longest text that can be small print.
@@ -515,7 +518,7 @@ NO_MAIN = "no running text on the page"
 CONTROL = "label of a control or a line of a poster's panel (\"Add to cart\", \"Posts: 116\")"
 SMALL_PRINT = "small print (copyright, disclaimer, follow us)"
 NOTICE = ("notice to the reader (sign up or log in to take part, paywall, newsletter,"
-          " affiliate disclosure)")
+          " affiliate disclosure, closed thread)")
 SHOP_LINE = "a shop's service line (shipping, returns, result count, points)"
 HERO = ("paragraph of a page that is not an article (no main content marked, or a short"
         " densest part): an intro, a pitch, a description")
@@ -526,8 +529,8 @@ LINK_CARD_LIST = ("in a list of cards that are each one link (title, summary and
 CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
 LINKED_HEADING = ("linked heading in the densest part of a page's <main> or of a page that marks"
                   " no main content (the title of a teaser, a card, an entry)")
-THREAD_POSTS = ("post of a thread: between its first poster's panel and the end of the last"
-                " post")
+THREAD_POSTS = ("post of a thread: between its title (or first poster's panel) and the end of"
+                " the last post")
 
 
 def _page_main(region: Region) -> bool:
