@@ -397,7 +397,8 @@ def test_one_linked_line_between_paragraphs_is_not_a_card() -> None:
 @pytest.mark.parametrize("label", ["Add to cart", "Sign in", "Click to expand...", "Share",
                                    "Read more »", "Ajouter au panier", "Advertisement",
                                    "Article continues below", "Posts: 1,077",
-                                   "Join Date: Aug 2008"])
+                                   "Join Date: Aug 2008", "Filter & Sort", "Sort by:",
+                                   "Refine your results", "Filtres"])
 def test_the_label_of_a_control_inside_main_is_not_main(label: str) -> None:
     html = f"<body><main>{ARTICLE}<div><span>{label}</span></div>{ARTICLE}</main></body>"
     assert placements(html)[label] == "sidebar"

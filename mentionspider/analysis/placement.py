@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CLASS_SIGNALS", "HIDDEN",
+__all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CLASS_SIGNALS",
+           "HIDDEN",
            "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
            "user_panel", "reader_notice"]
@@ -144,7 +145,9 @@ _CONTROL: Final = re.compile(
     r"|loading|search|submit|close|ajouter au panier|in den warenkorb|a[nñ]adir al carrito"
     r"|aggiungi al carrello|in winkelwagen|lire la suite|weiterlesen|leer m[aá]s"
     r"|advertisement|sponsored(?: content)?|(?:article|story) continues below"
-    r"|continue reading(?: below)?)"
+    r"|continue reading(?: below)?|filters?|filter (?:&|and) sort|sort(?: by)?"
+    r"|sort (?:&|and) filter|refine(?: by| your results)?|clear all|compare|filtres|filtrer"
+    r"|trier par|sortieren)"
     r"[\s.:!?…›»→>+|-]*)+")  # (a button's label twice: its text and its hint)
 #: Headings that name a block of page furniture: what follows them, up to the next
 #: heading, is not the page's own content either.
