@@ -102,21 +102,34 @@ redis.call('DEL', KEYS[7])
 return answers
 """
 
-#: KEYS: pending, answered:<level>, found:<level>, releasing:<level>, seen. ARGV: level,
-#: page, links (JSON), then seen marks (url keys: the page's addresses, marked first).
-#: Returns the level's held-back entries when this was its last page, else nothing. The entries stay (as releasing:<level>) until QUEUE_SCRIPT has queued the
-#: next level: a page answered twice (fetched again because its worker died) counts
-#: once, and gets them again if that worker died before the next level was queued.
+#: KEYS: pending, seen. ARGV: the answered:, found: and releasing: key prefixes, how many
+#: seen marks, the seen marks (url keys: the pages' addresses, marked first), then per
+#: answered page: its level, the page, its links (JSON). For each page in turn: its
+#: level's held-back entries when it was the level's last page, else 0. The entries stay
+#: (as releasing:<level>) until QUEUE_SCRIPT has queued the next level: a page answered
+#: twice (fetched again because its worker died) counts once, and gets them again if
+#: that worker died before the next level was queued.
 ANSWER_SCRIPT = """
-for i = 4, #ARGV do redis.call('SADD', KEYS[5], ARGV[i]) end
-if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then
-  return redis.call('LRANGE', KEYS[4], 0, -1)
+local marks = tonumber(ARGV[4])
+for i = 5, 4 + marks do redis.call('SADD', KEYS[2], ARGV[i]) end
+local out = {}
+for i = 5 + marks, #ARGV, 3 do
+  local level, page = ARGV[i], ARGV[i + 1]
+  local found, releasing = ARGV[2] .. level, ARGV[3] .. level
+  local result = 0
+  if redis.call('SADD', ARGV[1] .. level, page) == 0 then
+    result = redis.call('LRANGE', releasing, 0, -1)
+  else
+    redis.call('RPUSH', found, ARGV[i + 2])
+    if redis.call('HINCRBY', KEYS[1], level, -1) <= 0 then
+      redis.call('HDEL', KEYS[1], level)
+      redis.call('RENAME', found, releasing)
+      result = redis.call('LRANGE', releasing, 0, -1)
+    end
+  end
+  out[#out + 1] = result
 end
-redis.call('RPUSH', KEYS[3], ARGV[3])
-if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) > 0 then return nil end
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('RENAME', KEYS[3], KEYS[4])
-return redis.call('LRANGE', KEYS[4], 0, -1)
+return out
 """
 
 #: KEYS: checked, claims:<worker>. ARGV: url. 1 = someone claimed it before.
@@ -261,14 +274,23 @@ class RedisLevels(Levels):
         links (perhaps none) when it is: they must then be queued with
         :meth:`RedisFrontier.queue` ``release=(site, depth)``. ``seen``: seen marks to
         send first (:meth:`RedisFrontier.take_seen`)."""
-        level = level_key(site, depth)
-        found = self._answer(keys=[LEVELS, ANSWERED + level, FOUND + level, RELEASING + level,
-                                   SEEN],
-                             args=[level, page, json.dumps([page, list(links)]), *seen])
-        if not found:
-            return None
-        entries = sorted((json.loads(entry) for entry in found), key=lambda e: e[0])
-        return [link for _, links_ in entries for link in links_]
+        return self.release_many([(site, depth, page, list(links))], seen)[0]
+
+    def release_many(self, answers: Sequence[tuple[str, int, str, list[str]]],
+                     seen: Sequence[str] = ()) -> list[list[str] | None]:
+        """:meth:`release` for several answered pages ``(site, depth, page, links)``, in
+        order, in one round trip."""
+        args: list[Any] = [ANSWERED, FOUND, RELEASING, len(seen), *seen]
+        for site, depth, page, links in answers:
+            args += [level_key(site, depth), page, json.dumps([page, links])]
+        out: list[list[str] | None] = []
+        for found in self._answer(keys=[LEVELS, SEEN], args=args):
+            if not found:
+                out.append(None)
+                continue
+            entries = sorted((json.loads(entry) for entry in found), key=lambda e: e[0])
+            out.append([link for _, links_ in entries for link in links_])
+        return out
 
     def stalled(self) -> list[tuple[str, int, list[str]]]:
         # Only the whole cluster knows that nothing is in flight: levels are not released

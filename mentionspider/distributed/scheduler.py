@@ -208,14 +208,16 @@ class DistributedScheduler(Scheduler):
                     self.busy[host] -= 1  # its host has room again, acknowledged or not
                     self.finished.append(data)
         spider = self.spider
-        frontier = getattr(spider, "frontier", None)
-        seen = frontier is not None and bool(getattr(frontier, "pending", None))
-        if not (self.finished or spider.outbox or seen):
+        if not (self.finished or spider.outbox or spider.answers
+                or getattr(spider.frontier, "pending", None)):
             return
         now = time.monotonic()
         if not force and len(self.finished) < ACK_BATCH and now - self._acked_at < ACK_WAIT:
             return
         self._acked_at = now
+        spider.send_answers()  # their levels answered, the next levels queued: then the ack
+        frontier = spider.frontier
+        seen = frontier is not None and bool(getattr(frontier, "pending", None))
         pipe = self.server.pipeline(transaction=True)
         if seen:
             assert frontier is not None

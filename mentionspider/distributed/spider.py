@@ -81,6 +81,8 @@ class WorkerSpider(SweepSpider):
     _take_search: Any
     _beat: Any
     outbox: Outbox
+    #: pages answered, not yet told to Redis: (level, url, links, meta kept for follow)
+    answers: list[tuple[tuple[str, int], str, list[str], dict[str, Any]]]
     _stats_sent: dict[str, int]
 
     @classmethod
@@ -101,6 +103,7 @@ class WorkerSpider(SweepSpider):
         spider.redis_error = ""
         spider.closing = False
         spider.outbox = Outbox(spider.worker)
+        spider.answers = []
         spider._stats_sent = {}
         spider._idle_script = spider.server.register_script(IDLE_SCRIPT)
         spider._take_orphan = spider.server.register_script(ORPHAN_SCRIPT)
@@ -198,13 +201,31 @@ class WorkerSpider(SweepSpider):
         if level is None:  # a page found by search: followed at once
             yield from self._follow(links, None, meta)
             return
+        # told to Redis with the answers of other pages, before the page is acknowledged
+        # (DistributedScheduler.ack_finished calls send_answers)
+        kept: dict[str, Any] = {k: meta[k] for k in ("mentionspider_source",
+                                                     "mentionspider_max_depth") if k in meta}
         site, depth = level
+        self.answers.append(((site, int(depth)), url, links, kept))
+        yield from ()
+
+    def send_answers(self) -> None:
+        """Tell Redis that the pages answered since the last call are answered (one
+        round trip, with the pages' seen marks), and queue the next level of each level
+        they complete. Before those pages are acknowledged: a worker killed before has
+        them fetched again, one killed after queueing had queued all it owed."""
+        if not self.answers:
+            return
+        answers, self.answers = self.answers, []
         assert isinstance(self.levels, RedisLevels)
         assert isinstance(self.frontier, RedisFrontier)
-        # the page's seen marks go in the same round trip
-        released = self.levels.release(site, depth, url, links, seen=self.frontier.take_seen())
-        if released is not None:  # the level is complete: queue the next one
-            yield from self._follow(released, level, meta)
+        released = self.levels.release_many(
+            [(level[0], level[1], url, links) for level, url, links, _ in answers],
+            seen=self.frontier.take_seen())
+        for (level, _, _, meta), links in zip(answers, released):
+            if links is not None:  # the level is complete: queue the next one
+                for _ in self._follow(links, level, meta):
+                    pass
 
     def _follow(self, links: list[str], level: tuple[str, int] | None,
                 meta: dict[str, Any]) -> Iterator[scrapy.Request]:

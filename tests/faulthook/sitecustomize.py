@@ -8,7 +8,7 @@ talking to the real Redis, fetching from the virtual web.
 
 - ``seeds``: ``start()`` has just had its seeds admitted (and, by design, queued).
 - ``release``: a level of a site has just been released to this worker, before the
-  next level is queued (``RedisLevels.release`` returned).
+  next level is queued (``RedisLevels.release_many`` returned).
 - ``follow``: the worker has just queued the pages of a level after the seeds'.
 - ``search``: the worker that runs search has its second search answer in hand, before
   it has read it (result pages of the first queued, queries left to send).
@@ -36,7 +36,7 @@ def _die_once(url: str) -> None:
 def _install(url: str) -> None:
     from mentionspider.distributed.frontier import RedisFrontier, RedisLevels
 
-    queue, release = RedisFrontier.queue, RedisLevels.release
+    queue, release = RedisFrontier.queue, RedisLevels.release_many
 
     def queued(self, pages, release=None):  # type: ignore[no-untyped-def]
         answers = queue(self, pages, release)
@@ -47,9 +47,9 @@ def _install(url: str) -> None:
             _die_once(url)
         return answers
 
-    def released(self, site, depth, page, links, seen=()):  # type: ignore[no-untyped-def]
-        found = release(self, site, depth, page, links, seen)
-        if POINT == "release" and found:
+    def released(self, answers, seen=()):  # type: ignore[no-untyped-def]
+        found = release(self, answers, seen)
+        if POINT == "release" and any(links is not None for links in found):
             _die_once(url)
         return found
 
@@ -65,7 +65,7 @@ def _install(url: str) -> None:
 
     SearchSource.answered = answering  # type: ignore[method-assign]
     RedisFrontier.queue = queued  # type: ignore[method-assign]
-    RedisLevels.release = released  # type: ignore[method-assign]
+    RedisLevels.release_many = released  # type: ignore[method-assign]
 
 
 def _install_writer() -> None:
