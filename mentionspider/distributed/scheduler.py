@@ -18,8 +18,10 @@
   ``concurrency_per_site`` (divided among the registered workers). It pops
   :data:`POP_BATCH` at a time, in one round trip.
 - Acknowledgements wait for :data:`ACK_BATCH` finished pages (or :data:`ACK_WAIT`
-  seconds, or nothing to hand out, or the heartbeat), and go in one transaction with
-  the pages' items, seen marks and given-back host leases (:mod:`.outbox`).
+  seconds, or nothing to hand out, or the heartbeat). Then the pages' levels are
+  answered in one script call (:meth:`WorkerSpider.send_answers`, which queues the
+  next level of each level they complete), and the acknowledgement goes in one
+  transaction with the pages' items, stats and given-back host leases (:mod:`.outbox`).
 """
 
 from __future__ import annotations
