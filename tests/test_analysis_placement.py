@@ -773,3 +773,18 @@ def test_on_a_thread_the_opening_post_between_the_title_and_the_first_panel_is_m
     assert why["Is copying the root folder enough?"].startswith("post of a thread")
     assert result["Not open for further replies."] != "main"
     assert result["Site design and logo"] == "footer"
+
+
+def test_a_cards_tags_marked_up_as_such_do_not_break_its_run_of_titles() -> None:
+    # a blog index in <main>: each card has a date, a linked title, a summary, then its tags
+    # (a "tags" list of links, itself next to the summary)
+    cards = "".join(
+        f"<div class='post-card'><div class='top'><div class='date'>May {n}</div><a "
+        f"href='/post/{n}'><p class='title'>Acme trowel story {n}</p></a><div class='summary'>"
+        f"How trowel {n} was forged, sharpened and tested, and sold.</div></div><div "
+        f"class='post-tags'><a href='/t/tools'>Tools</a><a href='/t/steel'>Steel</a></div></div>"
+        for n in range(5))
+    html = f"<body><main><h1>Acme blog</h1><div class='list'>{cards}</div></main></body>"
+    result = placements(html)
+    assert {result[f"Acme trowel story {n}"] for n in range(5)} == {"main"}
+    assert result["ToolsSteel"] == "nav"

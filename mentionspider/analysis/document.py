@@ -437,8 +437,8 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
     titles: list[int] = []
     last = len(blocks) - 1
     for index, (text, _links, linked, meta, _seg) in enumerate(blocks):
-        if not linked or 2 * linked < len(text):
-            continue
+        if not linked or 2 * linked < len(text) or meta[0].placement not in (None, "main"):
+            continue  # (a card's tags or share bar, marked up as such, are no title)
         near = (meta[3], meta[4])
         for other in (index - 1, index + 1):
             if 0 <= other <= last:
