@@ -788,3 +788,17 @@ def test_a_cards_tags_marked_up_as_such_do_not_break_its_run_of_titles() -> None
     result = placements(html)
     assert {result[f"Acme trowel story {n}"] for n in range(5)} == {"main"}
     assert result["ToolsSteel"] == "nav"
+
+
+def test_a_figure_of_running_text_is_content_and_an_images_caption_is_not() -> None:
+    # WordPress wraps tables and pull quotes in <figure>; an image's figure holds a caption
+    quote = ("<figure class='wp-block-pullquote'><blockquote><p>Acme Widgets changed how our"
+             " whole team works: we plan in one place, we ship twice as often, and our clients"
+             " see every step of the work as it happens, which they tell us they love.</p>"
+             "<cite>Jane Doe, head of delivery</cite></blockquote></figure>")
+    image = ("<figure><img src='t.jpg' alt=''><figcaption>The Acme trowel in clay"
+             "</figcaption><span>Photo: Acme</span></figure>")
+    result = placements(f"<body><article>{ARTICLE}{quote}{image}{ARTICLE}</article></body>")
+    assert result["Jane Doe, head of delivery"] == "main"
+    assert result["The Acme trowel in clay"] == "sidebar"
+    assert result["Photo: Acme"] == "sidebar"

@@ -125,6 +125,8 @@ _LINK_LIST: Final = 0.8
 _HERO_TEXT: Final = 80
 #: Outside the densest region, main-region text this long is still article text.
 _KEEP_PARAGRAPH: Final = 250
+#: Running text (besides links) from which a <figure> is content, not an image's furniture.
+_FIGURE_TEXT: Final = 200
 #: Running text a block needs to score its parent as main content.
 _MIN_PARAGRAPH: Final = 25
 #: Score an element needs for its paragraphs to stretch the main content's zone.
@@ -414,6 +416,8 @@ def resolve_regions(regions: Sequence[Region], page_chars: int,
         if (kind in _BOILERPLATE and region.chars >= 200 and 2 * region.chars >= page_chars
                 and not _consent(region)):
             kind = None  # a wrapper around the content (a cookie dialog is none, however long)
+        elif kind == "sidebar" and region.tag == "figure" and region.chars >= _FIGURE_TEXT:
+            kind = None  # a figure of running text (a quote, a table, a code listing)
         elif (kind == "header" and not region.landmark and main is not None
               and main[0] < region.start < main[1]):
             kind = None  # a section's or a card's header, between the page's own paragraphs
