@@ -802,3 +802,20 @@ def test_a_figure_of_running_text_is_content_and_an_images_caption_is_not() -> N
     assert result["Jane Doe, head of delivery"] == "main"
     assert result["The Acme trowel in clay"] == "sidebar"
     assert result["Photo: Acme"] == "sidebar"
+
+
+def test_a_gallery_is_content_and_its_controls_are_not() -> None:
+    # a product page: a "gallery" of feature cards with their own text, a slideshow's
+    # controls (counter, next/previous, caption toggle)
+    cards = "".join(f"<li class='gallery-item'><h3>Feature {n}</h3><p>The Acme trowel's "
+                    f"blade number {n} is forged from one piece of steel.</p></li>"
+                    for n in range(3))
+    html = (f"<body><main><h1>Acme trowel</h1>{ARTICLE}<div class='gallery-content'><ul>{cards}"
+            "</ul><div class='gallery-controls'><div>1 of 3</div><div><button>Previous</button>"
+            f"</div><div><button>Next</button></div><div><button>Caption</button></div></div></div>"
+            f"{ARTICLE}</main></body>")
+    result = placements(html)
+    assert result["Feature 1"] == "main"
+    assert result["The Acme trowel's blade number 1 is forged from one piece of steel."] == "main"
+    assert {result[label] for label in ("1 of 3", "Previous", "Next", "Caption")} == {"sidebar"}
+    assert class_signal("gallery-content") is None

@@ -48,7 +48,7 @@ _EXACT: Final = {
     "taboola": "sidebar", "rail": "sidebar", "author-bio": "sidebar", "authorbio": "sidebar",
     "bio": "sidebar", "nav": "nav", "navbar": "nav", "navigation": "nav", "menu": "nav",
     "breadcrumb": "nav", "breadcrumbs": "nav", "pagination": "nav", "pager": "nav",
-    "caption": "sidebar", "credit": "sidebar", "gallery": "sidebar", "slideshow": "sidebar",
+    "caption": "sidebar", "credit": "sidebar", "slideshow": "sidebar",
     "tags": "nav", "skip": "nav", "header": "header", "masthead": "header",
     "topbar": "header",
 }
@@ -149,7 +149,8 @@ _CONTROL: Final = re.compile(
     r"|advertisement|sponsored(?: content)?|(?:article|story) continues below"
     r"|continue reading(?: below)?|filters?|filter (?:&|and) sort|sort(?: by)?"
     r"|sort (?:&|and) filter|refine(?: by| your results)?|clear all|compare|filtres|filtrer"
-    r"|trier par|sortieren)"
+    r"|trier par|sortieren|next|prev(?:ious)?|\d+(?: ?[-–] ?\d+)? of \d+"
+    r"|(?:show |hide |toggle )?caption|(?:view|see) (?:full )?gallery)"
     r"[\s.:!?…›»→>+|-]*)+")  # (a button's label twice: its text and its hint)
 #: Headings that name a block of page furniture: what follows them, up to the next
 #: heading, is not the page's own content either.
