@@ -284,3 +284,34 @@ def test_a_folded_panel_is_text_though_hidden_until_the_reader_opens_it() -> Non
             "<div class='menu' hidden>Acme menu</div></div>")
     assert texts(html) == ["Does Acme ship abroad?", "Yes, Acme ships to 40 countries.",
                            "Acme specifications", "Acme care guide", "Acme history"]
+
+
+def test_react_streamed_segments_are_read_in_their_placeholders() -> None:
+    # React's streamed server rendering (Next.js app router): the page's late part comes
+    # at the end of the body in a hidden <div id="S:n">, and a script moves it into its
+    # placeholder <template id="B:n">, in place of the fallback up to <!--/$-->
+    html = ("<html><body><header><nav><a href='/'>Home</a> <a href='/shop'>Shop</a></nav>"
+            "</header><main><h1>Trowel reviews</h1><!--$?--><template id='B:0'></template>"
+            "<p>Loading reviews</p><!--/$--><p>Last updated in May.</p></main>"
+            "<footer><p>Garden Weekly, 12 High Street</p></footer>"
+            "<div hidden id='S:0'>Our verdict: <p>The Acme trowel held up for a whole season"
+            " of digging in clay.</p><!--$?--><template id='B:1'></template><!--/$-->"
+            "<p>Second place went to Brand B.</p></div>"
+            "<div hidden id='S:1'><p>Readers rate Acme four stars out of five.</p></div>"
+            "<script>$RC('B:0','S:0');$RC('B:1','S:1')</script>"
+            "<div hidden id='S:7'><p>An orphan segment stays hidden.</p></div></body></html>")
+    page = parse_page(html, URL)
+    assert [(block.text, block.placement) for block in page.blocks] == [
+        ("Home Shop", "nav"), ("Trowel reviews", "main"), ("Our verdict:", "main"),
+        ("The Acme trowel held up for a whole season of digging in clay.", "main"),
+        ("Readers rate Acme four stars out of five.", "main"),
+        ("Second place went to Brand B.", "main"), ("Last updated in May.", "main"),
+        ("Garden Weekly, 12 High Street", "footer")]
+
+
+def test_a_streamed_segment_without_its_boundary_end_keeps_what_follows_the_placeholder() -> None:
+    html = ("<body><main><p>Intro to Acme.</p><template id='B:0'></template><p>Kept.</p></main>"
+            "<div hidden id='S:0'><p>Acme in the streamed part.</p></div></body>")
+    assert texts(html) == ["Intro to Acme.", "Acme in the streamed part.", "Kept."]
+    assert texts(b"<body><p>Caf\xe9 Acme</p><div hidden id='S:0'><p>x</p></div>"
+                 b"<template id='B:0'></template></body>") == ["Caf\u00e9 Acme", "x"]

@@ -19,6 +19,7 @@ from lxml import etree
 
 from ._html import invalid_utf8
 from .placement import CLASS_SIGNALS, HIDDEN, LANDMARK_TAGS, Region, element_signal, post_type
+from .streamed import inline_streamed
 
 __all__ = ["BLOCK_TAGS", "SKIP_TAGS", "NOT_URL_SCHEMES", "OPEN", "CLOSE", "BLOCK",
            "StreamedLink", "Meta", "PageEvents", "stream"]
@@ -362,7 +363,15 @@ def stream(raw: bytes, check_utf8: bool = False) -> tuple[str, PageEvents, bool]
     page for readers without JavaScript (Discourse's and Flarum's crawler view of a
     thread): what such a reader (and this crawler) sees is that copy, so the page is
     streamed again with ``<noscript>`` read as visible text.
+
+    A page of React's streamed server rendering is read with its late segments in
+    their placeholders (:func:`~.streamed.inline_streamed`), as a browser shows it.
     """
+    inlined = inline_streamed(raw)
+    was_not_utf8 = False
+    if inlined is not None:
+        raw, was_not_utf8 = inlined
+        check_utf8, was_not_utf8 = False, check_utf8 and was_not_utf8
     text, events, not_utf8 = _run(raw, False, check_utf8)
     clean = (text.count(BLOCK) != len(events.metas)
              or text.count(OPEN) != len(events.mark_owners)
@@ -370,4 +379,4 @@ def stream(raw: bytes, check_utf8: bool = False) -> tuple[str, PageEvents, bool]
     noscript = events.noscript >= _NOSCRIPT_PAGE and events.noscript > len("".join(text.split()))
     if clean or noscript:
         text, events, not_utf8 = _run(raw, clean, check_utf8, noscript)
-    return text, events, not_utf8
+    return text, events, not_utf8 or was_not_utf8
