@@ -146,6 +146,7 @@ class PageEvents:
         self.thread = False  # the page has schema.org forum posts, questions or answers
         self.noscript = 0  # characters of text inside <noscript> (not read as visible)
         self.read_noscript = False  # read <noscript> as visible text (see stream())
+        self.segments = False  # the page has React's hidden streamed segments (see stream())
 
     # -- parser target interface --------------------------------------------------
 
@@ -199,6 +200,8 @@ class PageEvents:
                            or "style" in attrib) and _is_hidden(attrib)) and not _folded(attrib):
                 if kind is not None:
                     region = self._open_region(kind, landmark, region, tag, attrib)
+                if "hidden" in attrib and attrib.get("id", "").startswith("S:"):
+                    self.segments = True
                 self.skip, self.skip_kind, self.hidden_region = 1, HIDDEN, region
                 self._skipped_start(tag, attrib)
                 return
@@ -367,16 +370,17 @@ def stream(raw: bytes, check_utf8: bool = False) -> tuple[str, PageEvents, bool]
     A page of React's streamed server rendering is read with its late segments in
     their placeholders (:func:`~.streamed.inline_streamed`), as a browser shows it.
     """
-    inlined = inline_streamed(raw)
-    was_not_utf8 = False
-    if inlined is not None:
-        raw, was_not_utf8 = inlined
-        check_utf8, was_not_utf8 = False, check_utf8 and was_not_utf8
     text, events, not_utf8 = _run(raw, False, check_utf8)
+    if events.segments:
+        inlined = inline_streamed(raw)
+        if inlined is not None:  # (whether the bytes were UTF-8 is known by now)
+            raw, check_utf8 = inlined, False
+            text, events, _ = _run(raw, False, False)
     clean = (text.count(BLOCK) != len(events.metas)
              or text.count(OPEN) != len(events.mark_owners)
              or text.count(CLOSE) != len(events.mark_owners))  # the page's own text holds a mark
     noscript = events.noscript >= _NOSCRIPT_PAGE and events.noscript > len("".join(text.split()))
     if clean or noscript:
-        text, events, not_utf8 = _run(raw, clean, check_utf8, noscript)
-    return text, events, not_utf8 or was_not_utf8
+        text, events, again = _run(raw, clean, check_utf8, noscript)
+        not_utf8 = not_utf8 or again
+    return text, events, not_utf8

@@ -20,13 +20,8 @@ from typing import Final
 
 from lxml import etree
 
-from ._html import invalid_utf8
-
 __all__ = ["inline_streamed"]
 
-#: Bytes every page with a streamed segment holds (React writes ``<div hidden id="S:0">``;
-#: inside a table or an SVG, another element with the same id).
-_SEGMENT_MARKS: Final = (b'id="S:', b"id='S:")
 #: Comments that open a Suspense boundary (done, pending, client-rendered), and
 #: the one that closes it.
 _BOUNDARY_OPEN: Final = frozenset({"$", "$?", "$!"})
@@ -34,12 +29,10 @@ _BOUNDARY_CLOSE: Final = "/$"
 _SEGMENTS: Final = etree.XPath('//*[@hidden][starts-with(@id, "S:")]')
 
 
-def inline_streamed(raw: bytes) -> tuple[bytes, bool] | None:
+def inline_streamed(raw: bytes) -> bytes | None:
     """The UTF-8 bytes of a page with its streamed segments moved into their
-    placeholders, and whether the page held bytes that are not UTF-8; None for a
-    page without streamed segments (nearly all: one substring test decides)."""
-    if _SEGMENT_MARKS[0] not in raw and _SEGMENT_MARKS[1] not in raw:
-        return None
+    placeholders; None when no segment has a placeholder. (The stream calls it only
+    for a page where it met a hidden element with an ``S:`` id: an extra parse.)"""
     parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=False,
                               remove_pis=True, default_doctype=False)
     try:
@@ -58,7 +51,7 @@ def inline_streamed(raw: bytes) -> tuple[bytes, bool] | None:
         moved += 1
     if not moved:
         return None
-    return etree.tostring(root, encoding="utf-8", method="html"), invalid_utf8(parser)
+    return etree.tostring(root, encoding="utf-8", method="html")
 
 
 def _inside(node: etree._Element, ancestor: etree._Element) -> bool:
