@@ -449,6 +449,23 @@ def test_a_wrapper_state_a_cms_module_wrapper_or_a_type_style_is_no_signal(value
     assert class_signal(value) is None
 
 
+@pytest.mark.parametrize("value", ["product-caption", "card-caption-content",
+                                   "cdr-rating__caption-sr_15-1-0", "tile__caption"])
+def test_the_caption_of_a_card_a_product_or_a_rating_is_its_text_not_an_images_caption(
+        value: str) -> None:
+    assert class_signal(value) is None
+    for image_caption in ("wp-caption-text", "image-caption", "caption", "figure-caption"):
+        assert class_signal(image_caption) == "sidebar"
+    # a shop's list: each tile's blurb sits in its "product-caption"
+    tiles = "".join(
+        f"<div class='product-tile'><h3><a href='/p/{n}'>Acme trowel {n}</a></h3>"
+        f"<div class='{value}'>Forged steel trowel number {n}, with an ash handle and a "
+        f"lifetime guarantee against bending.</div></div>" for n in range(5))
+    result = placements(f"<body><main><h1>Trowels</h1>{tiles}</main></body>")
+    assert {result[f"Forged steel trowel number {n}, with an ash handle and a lifetime "
+                   f"guarantee against bending."] for n in range(5)} == {"main"}
+
+
 def test_a_page_whose_first_post_is_a_comment_is_a_thread() -> None:
     # Invision-style topic: every post, the opening one too, is a "comment"
     posts = "".join(f"<div class='ipsComment' id='comment-{n}_wrap'><p>{text}</p></div>"

@@ -78,10 +78,14 @@ _CODE_COMMENT: Final = re.compile(
     r"|(?:hljs|syntax|code|prism|highlight|shiki|cm|tok)[-_]comment(?![a-z0-9])")
 #: A class that states what a wrapper has or lacks ("has-sidebar", "with-rail", "no-ads").
 _MODIFIER: Final = re.compile(r"(?<![a-z0-9])(?:has|with|no)-[a-z0-9_-]*")
-#: "caption" as a type style: "text-caption", "typography-caption-tile", "caption-s".
+#: "caption" as a type style ("text-caption", "typography-caption-tile", "caption-s"), or
+#: as the text of a card, a product tile or a rating ("product-caption",
+#: "card-caption-content", "rating__caption"): not an image's caption.
 _TYPE_STYLE: Final = re.compile(
     r"(?:text|typography|type|font)[-_]caption[a-z0-9_-]*|(?<![a-z0-9])caption-(?:xs|s|sm|m|md|l|lg"
-    r"|xl|\d+)(?![a-z0-9])")
+    r"|xl|\d+)(?![a-z0-9])"
+    r"|(?<![a-z0-9])(?:[a-z0-9]+[-_]+)*(?:card|product|tile|item|listing|rating|price)[-_]+"
+    r"caption[a-z0-9_-]*")
 #: "header" of a part of the content, not of the site: "category-header", "section-header",
 #: "pdp-header-text", "entry-header" (the header of a category's intro, a section, an entry).
 _PART_HEADER: Final = re.compile(
@@ -311,7 +315,8 @@ class _ClassSignals(dict[str, "str | None"]):
             # "hljs-comment", "sp-syntax-comment"), not a reader's comment
             lowered = _CODE_COMMENT.sub(" ", lowered)
         if "caption" in lowered:
-            # a type style of design systems ("text-caption", "caption-s"), not a caption
+            # a type style of design systems ("text-caption", "caption-s") or a card's
+            # text ("product-caption"), not an image's caption
             lowered = _TYPE_STYLE.sub(" ", lowered)
         if "header" in lowered:
             # the header of a part of the content (a category's intro, a section), not the site's
