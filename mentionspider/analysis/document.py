@@ -390,9 +390,9 @@ def _place(page: ParsedPage, events: PageEvents,
                         placement, rule = "sidebar", CONTROL
                     elif small_print(text):
                         placement, rule = "footer", SMALL_PRINT
-                    elif len(text) <= 60 and shop_line(text):
+                    elif shop_line(text):
                         placement, rule = "sidebar", SHOP_LINE
-                    elif len(text) <= 160 and reader_notice(text):
+                    elif reader_notice(text):
                         placement, rule = "sidebar", NOTICE
             else:
                 placement, rule = "main", NO_MAIN
@@ -608,8 +608,7 @@ def _is_thread(events: PageEvents,
         if region.placement == "comments" and (region.parent is None
                                                or region.parent.placement != "comments"):
             threads += region.chars
-        elif (region.kind == "sidebar" and region.parent is not None
-              and region.parent.placement != "sidebar" and user_panel(region)):
+        elif user_panel(region):
             panels += 1
     if events.thread or panels >= _POSTERS:
         return True
@@ -641,8 +640,7 @@ def _with_posts(zone: tuple[int, int], regions: list[Region],
     title too: an opening post whose poster's card comes after it, as on Q&A sites.)"""
     first, last = zone
     for region in regions:
-        if (region.kind == "sidebar" and region.parent is not None
-                and region.parent.placement != "sidebar" and user_panel(region)):
+        if user_panel(region):
             first = min(first, region.start)
             end = region.end
             parent = elements.get(region.start // 2)

@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from typing import Final
 
 __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CLASS_SIGNALS",
-           "HIDDEN",
-           "post_type", "LANDMARK_TAGS", "Region", "element_signal",
+           "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
            "user_panel", "reader_notice"]
 
@@ -93,18 +92,17 @@ _PART_HEADER: Final = re.compile(
     r"[-_]?(?:info[-_]?)?header[a-z0-9_-]*")
 _MAIN_CLASS: Final = re.compile(
     r"(?:article|entry|post|story|blog)[-_]?(?:body|content|text)|articlebody", re.I)
-#: Who wrote a post or an article, next to it: a forum's user panel (user title, join date,
-#: post count: XenForo, vBulletin, phpBB, Invision, Discourse), an author box, a signature.
-_POSTER: Final = re.compile(
-    r"(?<![a-z0-9])(?:user[ _-]?(?:info|details|extras|title|stats|profile|card|badges?)"
-    r"|post[ _-]?(?:profile|signature|author[ _-]?info)|author[ _-]?(?:info|pane|box|bio|card)"
-    r"|signature(?:container)?)(?![a-z0-9])")
 #: The poster's panel of a forum post (XenForo's "messageUserInfo", phpBB's "postprofile",
 #: vBulletin's "userinfo", FluxBB's "usertitle", signatures): unlike an author box, one per
 #: post, so a page with several is a thread.
-_USER_PANEL: Final = re.compile(
-    r"(?<![a-z0-9])(?:user[ _-]?(?:info|details|extras|title|stats|profile|card|badges?)"
-    r"|post[ _-]?(?:profile|signature))(?![a-z0-9])")
+_USER_PANEL_WORDS: Final = (r"user[ _-]?(?:info|details|extras|title|stats|profile|card|badges?)"
+                            r"|post[ _-]?(?:profile|signature)")
+_USER_PANEL: Final = re.compile(rf"(?<![a-z0-9])(?:{_USER_PANEL_WORDS})(?![a-z0-9])")
+#: Who wrote a post or an article, next to it: a forum's user panel (user title, join date,
+#: post count: XenForo, vBulletin, phpBB, Invision, Discourse), an author box, a signature.
+_POSTER: Final = re.compile(
+    rf"(?<![a-z0-9])(?:{_USER_PANEL_WORDS}|post[ _-]?author[ _-]?info"
+    r"|author[ _-]?(?:info|pane|box|bio|card)|signature(?:container)?)(?![a-z0-9])")
 #: A cookie or consent dialog (OneTrust, Cookiebot, Usercentrics, GDPR banners): never a
 #: wrapper around the content, even on a page whose own text is shorter than its legalese.
 _CONSENT: Final = re.compile(r"(?<![a-z0-9])(?:cookies?|consent|gdpr|onetrust|cookiebot)"
@@ -276,8 +274,8 @@ class Region:
         self.linked = 0  # link characters of the blocks inside (filled after the stream)
         self.top: Region | None = None  # the outermost main region around it, if any
         self.placement: str | None = None  # effective placement (filled after the stream)
-        self.start = self.end = start  # position of the element's start and end (end: filled
-        # during the stream)
+        # position of the element's start and end (the end filled during the stream)
+        self.start = self.end = start
         self.tag = tag  # the element that opened it, for explanations
         self.attrib: dict[str, str] = attrib if attrib is not None else {}
 
@@ -378,7 +376,11 @@ def element_signal(tag: str, role: str | None, names: str | None,
 
 
 def user_panel(region: Region) -> bool:
-    """Whether a region's class or id names the poster's panel of a forum post."""
+    """Whether a region is the poster's panel of a forum post: a sidebar by its class
+    words, not inside another sidebar, whose class or id names a user panel."""
+    parent = region.parent
+    if region.kind != "sidebar" or parent is None or parent.placement == "sidebar":
+        return False
     names = f"{region.attrib.get('class', '')} {region.attrib.get('id', '')}"
     try:
         return _USER_PANELS[names]
