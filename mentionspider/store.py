@@ -429,8 +429,8 @@ class RunSummary:
     render_fallbacks: int = 0
 
 
-CONTACT_KEY = ("campaign", "site", "kind", "value")
-CONTACT_COLUMNS = (*CONTACT_KEY, "rank", "source_url", "fetched", "last_seen")
+_CONTACT_KEY = ("campaign", "site", "kind", "value")
+_CONTACT_COLUMNS = (*_CONTACT_KEY, "rank", "source_url", "fetched", "last_seen")
 
 
 @lru_cache(maxsize=64)
@@ -923,7 +923,7 @@ class Store:
             known = self.db.execute(
                 "SELECT fetched FROM site_contacts WHERE campaign = ? AND site = ? AND kind = ? "
                 "AND value = ?", [item.campaign, item.site, row["kind"], row["value"]]).fetchone()
-            self.db.conn.execute(_upsert("site_contacts", CONTACT_COLUMNS, CONTACT_KEY), {
+            self.db.conn.execute(_upsert("site_contacts", _CONTACT_COLUMNS, _CONTACT_KEY), {
                 **row, "campaign": item.campaign, "site": item.site, "source_url": item.url,
                 "last_seen": now,
                 "fetched": max(int(row["fetched"]), int(known[0]) if known else 0)})

@@ -37,7 +37,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from mentionspider.distributed import keys
 from mentionspider.distributed.connection import RedisError, connect
-from mentionspider.distributed.frontier import SEEN
+from mentionspider.distributed.frontier import SEEN, RedisFrontier
 from mentionspider.distributed.politeness import Lease
 from mentionspider.distributed.queue import ReliableQueue
 
@@ -210,20 +210,19 @@ class DistributedScheduler(Scheduler):
                     self.busy[host] -= 1  # its host has room again, acknowledged or not
                     self.finished.append(data)
         spider = self.spider
+        frontier = spider.frontier if isinstance(spider.frontier, RedisFrontier) else None
         if not (self.finished or spider.outbox or spider.answers
-                or getattr(spider.frontier, "pending", None)):
+                or (frontier is not None and frontier.pending)):
             return
         now = time.monotonic()
         if not force and len(self.finished) < ACK_BATCH and now - self._acked_at < ACK_WAIT:
             return
         self._acked_at = now
         spider.send_answers()  # their levels answered, the next levels queued: then the ack
-        frontier = spider.frontier
-        seen = frontier is not None and bool(getattr(frontier, "pending", None))
         pipe = self.server.pipeline(transaction=True)
-        if seen:
-            assert frontier is not None
-            pipe.sadd(SEEN, *frontier.take_seen())
+        marks = frontier.take_seen() if frontier is not None else []  # (not sent with answers)
+        if marks:
+            pipe.sadd(SEEN, *marks)
         spider.outbox.send(pipe, self.lease)
         spider.send_stats(pipe)
         for data in self.finished:

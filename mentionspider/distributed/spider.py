@@ -191,7 +191,8 @@ class WorkerSpider(SweepSpider):
     def _wake(self) -> None:
         """Have the engine ask the scheduler for requests now. Scrapy has no public call
         for it (``engine.crawl`` does it for a request it is given; ours are already in
-        Redis), so this is the one place that pokes the engine's private slot."""
+        Redis), so this is the one place that schedules the engine's private slot's next
+        call. (The scheduler's ``ack_finished`` reads that slot's ``inprogress`` too.)"""
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None:
             slot.nextcall.schedule()
