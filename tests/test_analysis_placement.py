@@ -836,3 +836,23 @@ def test_a_gallery_is_content_and_its_controls_are_not() -> None:
     assert result["The Acme trowel's blade number 1 is forged from one piece of steel."] == "main"
     assert {result[label] for label in ("1 of 3", "Previous", "Next", "Caption")} == {"sidebar"}
     assert class_signal("gallery-content") is None
+
+
+def test_calls_to_action_inside_the_main_content_are_not_main() -> None:
+    html = (f"<body><main><h1>The best trowels</h1>{ARTICLE}"
+            "<h3>Contact us for a free estimate</h3>"
+            "<p>Get our best garden tips delivered straight to your inbox.</p>"
+            f"{ARTICLE.replace('Acme', 'Acme Co')}"
+            "<p>For questions about a trowel order, please contact us at Acme Support.</p>"
+            "<p>Request a quote</p><p>Was this page helpful?</p></main></body>")
+    why = {block.text: (block.placement, block.rule)
+           for block in explain_placement(html, "https://site.example/p")}
+    for call in ("Contact us for a free estimate",
+                 "Get our best garden tips delivered straight to your inbox.",
+                 "Request a quote", "Was this page helpful?"):
+        assert why[call] == ("sidebar", "call to action (contact us, request a quote, delivered"
+                                        " to your inbox, was this page helpful)"), call
+    # the page's own sentence that names a contact stays main
+    assert why["For questions about a trowel order, please contact us at Acme Support."][0] == (
+        "main")
+    assert why["The best trowels"][0] == "main"

@@ -35,6 +35,7 @@ from .placement import (
     MARKUP,
     NO_MAIN,
     NOTICE,
+    CALL_TO_ACTION,
     SHORT_LINE,
     SHOP_LINE,
     SMALL_PRINT,
@@ -47,6 +48,7 @@ from .placement import (
     resolve_regions,
     shop_line,
     reader_notice,
+    call_to_action,
     small_print,
     user_panel,
 )
@@ -394,6 +396,8 @@ def _place(page: ParsedPage, events: PageEvents,
                         placement, rule = "sidebar", SHOP_LINE
                     elif reader_notice(text):
                         placement, rule = "sidebar", NOTICE
+                    elif call_to_action(text):
+                        placement, rule = "sidebar", CALL_TO_ACTION
             else:
                 placement, rule = "main", NO_MAIN
         if why is not None:

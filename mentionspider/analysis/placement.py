@@ -18,7 +18,7 @@ from typing import Final
 __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CLASS_SIGNALS",
            "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
-           "user_panel", "reader_notice"]
+           "user_panel", "reader_notice", "call_to_action"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -207,6 +207,29 @@ _NOTICE_WORDS: Final = ("sign", "log", "regist", "account", "join", "member", "s
                         "replies", "logged", "closed", "locked")
 #: Longest text that can be a notice to the reader.
 _NOTICE_TEXT: Final = 160
+#: A call to action addressed to the reader, at the start of a short block: contact us,
+#: request a quote or a demo, get posts delivered to your inbox, be the first to know,
+#: download our free tools, share your story, rate this page, was this page helpful,
+#: copy for an LLM, report a post, a mobile app's signature ("Sent from my ... using ...").
+_CALL_TO_ACTION: Final = re.compile(
+    r"(?:contact us\b|get in touch\b|talk to (?:us|an expert|our (?:team|experts))\b"
+    r"|(?:request|get|book|schedule) (?:a |your )?(?:free )?(?:quote|demo|consultation|callback"
+    r"|estimate)\b|be the first to (?:know|hear)\b|download (?:our|the|your) free\b"
+    r"|share your (?:story|experience)\b|pin (?:this|it) for later\b"
+    r"|rate this (?:page|article|post)\b|(?:was|is) this (?:page|article|post|answer"
+    r"|information) (?:helpful|useful)\b|copy (?:for|as) llms?\b|view as markdown\b"
+    r"|report inappropriate content\b|sent from my .{1,40} using\b"
+    r"|we(?:'d|’d| would) (?:be happy|love) to (?:help|support|assist)\b"
+    r"|create your (?:free )?(?:\w+ )?(?:account|profile) (?:today|now)\b)"
+    r"|.{0,80}\b(?:delivered|sent|straight|directly|right) (?:straight |directly |right )?"
+    r"(?:to|in|into) your inbox\b")
+#: Words one of which every call to action holds.
+_CALL_WORDS: Final = ("contact", "touch", "talk", "quote", "demo", "consult", "callback",
+                      "estimate", "first", "free", "share", "pin", "rate", "helpful",
+                      "useful", "llm", "markdown", "report", "sent", "happy", "love",
+                      "create", "inbox")
+#: Longest text that can be a call to action.
+_CALL_TEXT: Final = 120
 #: Longest text that can be small print.
 _SMALL_PRINT_TEXT: Final = 400
 #: Longest text that can be a control's label.
@@ -252,6 +275,16 @@ def reader_notice(text: str) -> bool:
     # (the regex only on the few blocks that hold one of its words)
     return any(word in lowered for word in _NOTICE_WORDS) and (
         _NOTICE.search(lowered) is not None)
+
+
+def call_to_action(text: str) -> bool:
+    """Whether a short block is a call to action addressed to the reader ("Contact us for
+    a quote", "Get the latest posts delivered to your inbox", "Was this page helpful?")."""
+    if len(text) > _CALL_TEXT:
+        return False
+    lowered = text.lower()
+    return any(word in lowered for word in _CALL_WORDS) and (
+        _CALL_TO_ACTION.match(lowered) is not None)
 
 
 def furniture_heading(text: str) -> bool:
@@ -534,6 +567,8 @@ CONTROL = "label of a control or a line of a poster's panel (\"Add to cart\", \"
 SMALL_PRINT = "small print (copyright, disclaimer, follow us)"
 NOTICE = ("notice to the reader (sign up or log in to take part, paywall, newsletter,"
           " affiliate disclosure, closed thread)")
+CALL_TO_ACTION = ("call to action (contact us, request a quote, delivered to your inbox, was"
+                  " this page helpful)")
 SHOP_LINE = "a shop's service line (shipping, returns, result count, points)"
 HERO = ("paragraph of a page that is not an article (no main content marked, or a short"
         " densest part): an intro, a pitch, a description")
