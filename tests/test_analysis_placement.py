@@ -844,15 +844,39 @@ def test_calls_to_action_inside_the_main_content_are_not_main() -> None:
             "<p>Get our best garden tips delivered straight to your inbox.</p>"
             f"{ARTICLE.replace('Acme', 'Acme Co')}"
             "<p>For questions about a trowel order, please contact us at Acme Support.</p>"
-            "<p>Request a quote</p><p>Was this page helpful?</p></main></body>")
+            "<p>Request a quote</p><p>Fill in this form to get the Acme catalogue.</p>"
+            "<p>Was this page helpful?</p></main></body>")
     why = {block.text: (block.placement, block.rule)
            for block in explain_placement(html, "https://site.example/p")}
     for call in ("Contact us for a free estimate",
                  "Get our best garden tips delivered straight to your inbox.",
-                 "Request a quote", "Was this page helpful?"):
+                 "Request a quote", "Fill in this form to get the Acme catalogue.",
+                 "Was this page helpful?"):
         assert why[call] == ("sidebar", "call to action (contact us, request a quote, delivered"
                                         " to your inbox, was this page helpful)"), call
     # the page's own sentence that names a contact stays main
     assert why["For questions about a trowel order, please contact us at Acme Support."][0] == (
         "main")
     assert why["The best trowels"][0] == "main"
+
+
+def test_short_lines_between_paragraphs_of_an_article_container_are_its_text() -> None:
+    plain = ("<p>A grip that does not slip is a grip that does not blister however wet the soil"
+             " and however long the afternoon of digging in the garden is.</p>")
+    verdict = ("<p>Our verdict on the Acme trowel after a full season of digging in clay and"
+               " loam and sand is that it is the one trowel to buy this spring.</p>")
+    html = ("<body><article class='post'><h1>Acme trowel review</h1><p>Updated at 1:23 p.m.</p>"
+            f"<div class='text'>{ARTICLE}{ARTICLE.replace('Acme', 'Acme Co')}</div>"
+            "<div class='more'><p>The reasoning behind the Acme handle is simple:</p>"
+            f"{plain}<p>Try the Acme trowel today!</p><p>By Jo Gardener</p>{verdict}</div>"
+            "<p>Explore further</p></article></body>")
+    why = {block.text: (block.placement, block.rule)
+           for block in explain_placement(html, "https://site.example/p")}
+    assert why["The reasoning behind the Acme handle is simple:"] == (
+        "main", "short line of the article container between two of its paragraphs of running"
+                " text (a lead-in, a key figure, a list)")
+    # a pitch and a byline between them are not, nor is what sits before or after the text
+    assert why["Try the Acme trowel today!"][0] == "footer"
+    assert why["By Jo Gardener"][0] == "footer"
+    assert why["Updated at 1:23 p.m."][0] == "header"
+    assert why["Explore further"][0] == "footer"

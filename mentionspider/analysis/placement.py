@@ -210,7 +210,8 @@ _NOTICE_TEXT: Final = 160
 #: A call to action addressed to the reader, at the start of a short block: contact us,
 #: request a quote or a demo, get posts delivered to your inbox, be the first to know,
 #: download our free tools, share your story, rate this page, was this page helpful,
-#: copy for an LLM, report a post, a mobile app's signature ("Sent from my ... using ...").
+#: copy for an LLM, report a post, fill in this form, a mobile app's signature ("Sent from my
+#: ... using ...").
 _CALL_TO_ACTION: Final = re.compile(
     r"(?:contact us\b|get in touch\b|talk to (?:us|an expert|our (?:team|experts))\b"
     r"|(?:request|get|book|schedule) (?:a |your )?(?:free )?(?:quote|demo|consultation|callback"
@@ -219,6 +220,7 @@ _CALL_TO_ACTION: Final = re.compile(
     r"|rate this (?:page|article|post)\b|(?:was|is) this (?:page|article|post|answer"
     r"|information) (?:helpful|useful)\b|copy (?:for|as) llms?\b|view as markdown\b"
     r"|report inappropriate content\b|sent from my .{1,40} using\b"
+    r"|fill (?:in |out )?(?:this|the) form\b"
     r"|we(?:'d|’d| would) (?:be happy|love) to (?:help|support|assist)\b"
     r"|create your (?:free )?(?:\w+ )?(?:account|profile) (?:today|now)\b)"
     r"|.{0,80}\b(?:delivered|sent|straight|directly|right) (?:straight |directly |right )?"
@@ -227,7 +229,7 @@ _CALL_TO_ACTION: Final = re.compile(
 _CALL_WORDS: Final = ("contact", "touch", "talk", "quote", "demo", "consult", "callback",
                       "estimate", "first", "free", "share", "pin", "rate", "helpful",
                       "useful", "llm", "markdown", "report", "sent", "happy", "love",
-                      "create", "inbox")
+                      "create", "inbox", "form")
 #: Longest text that can be a call to action.
 _CALL_TEXT: Final = 120
 #: Longest text that can be small print.
@@ -557,6 +559,8 @@ IN_MAIN_REGION = "inside the main region"
 LINK_DENSE_MAIN = "inside a main region of links (a listing, a grid)"
 IN_ZONE = "between the main content's first and last paragraphs"
 SHORT_LINE = "short line in the article container, outside its densest part"
+BETWEEN_PARAGRAPHS = ("short line of the article container between two of its paragraphs of"
+                      " running text (a lead-in, a key figure, a list)")
 HEADLINE = "headline"
 MAIN_REGION_TEXT = "heading or paragraph of the main region"
 LINKS_OUTSIDE = "links outside the main content"
