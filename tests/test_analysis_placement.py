@@ -634,6 +634,13 @@ def test_a_shops_recommendation_headings_take_what_follows_out_of_main(heading: 
     "<div class='post' id='p{i}'><div class='inner'><dl class='postprofile'><dt>user{i}</dt>"
     "<dd>Joined: 2019</dd></dl><div class='postbody'><div class='content'>{text}</div></div>"
     "</div></div>",
+    # XenForo 2-like: user details and user extras nested in the post's user cell, the
+    # message in the cell beside it (the post is their common ancestor, two levels up)
+    "<div class='message' id='post-{i}'><div class='message-inner'><div class='message-cell"
+    " message-cell--user'><section class='message-user'><div class='message-userDetails'>"
+    "<a href='/m/{i}'>user{i}</a></div><div class='message-userExtras'><dl><dt>Posts</dt>"
+    "<dd>1{i}</dd></dl></div></section></div><div class='message-cell message-cell--main'>"
+    "<div class='message-content'><div class='bbWrapper'>{text}</div></div></div></div></div>",
 ])
 def test_a_run_of_posts_each_with_its_posters_panel_is_a_thread(post: str) -> None:
     # a long opening post, then short replies that density alone would leave out

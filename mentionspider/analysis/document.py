@@ -12,6 +12,7 @@ objects during the stream and resolved at the end (see
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Final, NamedTuple
@@ -67,6 +68,8 @@ _MARKED_MAIN: Final = 300
 #: Running text outside the comments under which a page whose comments hold most of its
 #: text is a thread (forum, Q&A) rather than an article with a lively discussion.
 _THREAD_OPENING: Final = 1500
+#: Most levels from a poster's panel up to the post that holds it.
+_POST_CLIMB: Final = 4
 #: Posters' panels (one per post) that make a page a thread.
 _POSTERS: Final = 3
 #: Running text of the first paragraph of a page's own text: the opening post on a thread.
@@ -346,7 +349,9 @@ def _place(page: ParsedPage, events: PageEvents,
         main.marked = any(region.kind == "main" for region in regions)
         if thread:
             density = main.zone
-            first, last = _with_posts(density, regions, events.elements)
+            texts = [meta[1] for text, _links, linked, meta, _seg in blocks
+                     if len(text) > linked]
+            first, last = _with_posts(density, regions, events.elements, texts)
             # the thread's title: what follows it, up to the posts, is the opening post
             title = next((meta[1] for _t, _l, _k, meta, _s in blocks if meta[2] == "h1"), first)
             main.zone = (min(first, title), last)
@@ -668,22 +673,51 @@ def _is_thread(events: PageEvents,
 
 
 def _with_posts(zone: tuple[int, int], regions: list[Region],
-                elements: dict[int, tuple[int, int]]) -> tuple[int, int]:
+                elements: dict[int, tuple[int, int]], texts: list[int]) -> tuple[int, int]:
     """The main content's zone on a thread, stretched over its posts: from the first
-    poster's panel to the end of the post that holds the last one (the element around
-    the panel: the post's body sits next to it). Density alone stops at the longest
-    posts and leaves short replies out. (The caller stretches it back to the thread's
-    title too: an opening post whose poster's card comes after it, as on Q&A sites.)"""
+    poster's panel to the end of the post that holds the last one. The post is the
+    element around the panel (its body sits next to it) or, when the panel is nested
+    deeper (XenForo's user details inside the post's user cell), the nearest ancestor
+    that also holds text after the panel, short of one that holds the next panel too.
+    Density alone stops at the longest posts and leaves short replies out. (The caller
+    stretches it back to the thread's title too: an opening post whose poster's card
+    comes after it, as on Q&A sites.) ``texts`` are the sorted positions of the blocks
+    that hold text besides links."""
     first, last = zone
-    for region in regions:
-        if user_panel(region):
-            first = min(first, region.start)
-            end = region.end
-            parent = elements.get(region.start // 2)
-            if parent is not None and parent[1] in elements:
-                end = 2 * elements[parent[1]][0]
-            last = max(last, end)
+    panels = [region for region in regions if user_panel(region)]
+    depth = 0  # levels from the panel up to its post, as the posts before the last show
+    ends_of = [_ancestor_ends(region, elements) for region in panels]
+    for number, region in enumerate(panels):
+        first = min(first, region.start)
+        ends = ends_of[number]
+        # (the next post's panel: one of the same parent is this post's, as XenForo's
+        # user details and user extras)
+        following = next((panels[later].start for later in range(number + 1, len(panels))
+                          if ends_of[later][:1] != ends[:1]), None)
+        if following is not None:
+            after = bisect_right(texts, region.end)
+            text_after = texts[after] if after < len(texts) else following
+            depth = 0
+            # (the first ancestor that holds text after the panel, short of the next panel)
+            while (depth + 1 < len(ends) and ends[depth] <= text_after
+                   and ends[depth + 1] <= following):
+                depth += 1
+        if ends:
+            last = max(last, ends[min(depth, len(ends) - 1)])
+        else:
+            last = max(last, region.end)
     return first, last
+
+
+def _ancestor_ends(region: Region, elements: dict[int, tuple[int, int]]) -> list[int]:
+    """The end positions of the parent of a region's element and of its next
+    ancestors, up to ``_POST_CLIMB`` of them."""
+    ends: list[int] = []
+    element = elements.get(region.start // 2)
+    while element is not None and element[1] in elements and len(ends) < _POST_CLIMB:
+        ends.append(2 * elements[element[1]][0])
+        element = elements[element[1]]
+    return ends
 
 
 def _signal(region: Region) -> str:
