@@ -887,3 +887,16 @@ def test_short_lines_between_paragraphs_of_an_article_container_are_its_text() -
     assert why["By Jo Gardener"][0] == "footer"
     assert why["Updated at 1:23 p.m."][0] == "header"
     assert why["Explore further"][0] == "footer"
+
+
+def test_a_dateline_inside_the_main_content_is_not_main() -> None:
+    html = ("<body><main><h1>Acme trowel review</h1><p>Published: Nov. 19, 2025</p>"
+            f"{ARTICLE}<p>Updated rules apply from 2026 to every trowel we sell.</p>"
+            f"{ARTICLE.replace('Acme', 'Acme Co')}<p>Last updated on 2025-12-17</p>"
+            "</main></body>")
+    why = {block.text: (block.placement, block.rule)
+           for block in explain_placement(html, "https://site.example/p")}
+    rule = "dateline (published, updated, last modified on a date)"
+    assert why["Published: Nov. 19, 2025"] == ("header", rule)
+    assert why["Last updated on 2025-12-17"] == ("footer", rule)
+    assert why["Updated rules apply from 2026 to every trowel we sell."][0] == "main"

@@ -38,6 +38,7 @@ from .placement import (
     NO_MAIN,
     NOTICE,
     CALL_TO_ACTION,
+    DATELINE,
     SHORT_LINE,
     SHOP_LINE,
     SMALL_PRINT,
@@ -51,6 +52,7 @@ from .placement import (
     shop_line,
     reader_notice,
     call_to_action,
+    dateline,
     small_print,
     user_panel,
 )
@@ -420,6 +422,12 @@ def _place(page: ParsedPage, events: PageEvents,
                         placement, rule = "sidebar", NOTICE
                     elif call_to_action(text):
                         placement, rule = "sidebar", CALL_TO_ACTION
+                    elif dateline(text):
+                        # (before the text it dates, or after it)
+                        run = paragraphs.get(meta[0].top)
+                        start = run[0] if run is not None else main.spans[0][0]
+                        placement = "header" if meta[1] < start else "footer"
+                        rule = DATELINE
             else:
                 placement, rule = "main", NO_MAIN
         if why is not None:

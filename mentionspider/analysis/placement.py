@@ -18,7 +18,7 @@ from typing import Final
 __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CLASS_SIGNALS",
            "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
-           "user_panel", "reader_notice", "call_to_action"]
+           "user_panel", "reader_notice", "call_to_action", "dateline"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -232,6 +232,14 @@ _CALL_WORDS: Final = ("contact", "touch", "talk", "quote", "demo", "consult", "c
                       "create", "inbox", "form")
 #: Longest text that can be a call to action.
 _CALL_TEXT: Final = 120
+#: A line that dates the page or the post: "Last updated on 2025-12-17", "Published: Nov. 19,
+#: 2019", "Updated 1:39 am EST", "Last modified November 18, 2025 at 11:47 AM", "Posted 2 days
+#: ago" (a word that dates it, then a date, a time or "ago" soon after).
+_DATELINE: Final = re.compile(
+    r"(?:last )?(?:updated|modified|published|posted|edited|reviewed)(?: on| at)?\b[\s:]*"
+    r"(?:[^\d\s]{1,12}[\s,.]+){0,2}(?:\d|\S+ ago\b)")
+#: Longest text that can be a dateline.
+_DATELINE_TEXT: Final = 100
 #: Longest text that can be small print.
 _SMALL_PRINT_TEXT: Final = 400
 #: Longest text that can be a control's label.
@@ -287,6 +295,12 @@ def call_to_action(text: str) -> bool:
     lowered = text.lower()
     return any(word in lowered for word in _CALL_WORDS) and (
         _CALL_TO_ACTION.match(lowered) is not None)
+
+
+def dateline(text: str) -> bool:
+    """Whether a short block dates the page or a post ("Last updated on 2025-12-17",
+    "Published: Nov. 19, 2019 8:03 am ET", "Posted 2 days ago")."""
+    return len(text) <= _DATELINE_TEXT and _DATELINE.match(text.lower()) is not None
 
 
 def furniture_heading(text: str) -> bool:
@@ -573,6 +587,7 @@ NOTICE = ("notice to the reader (sign up or log in to take part, paywall, newsle
           " affiliate disclosure, closed thread)")
 CALL_TO_ACTION = ("call to action (contact us, request a quote, delivered to your inbox, was"
                   " this page helpful)")
+DATELINE = "dateline (published, updated, last modified on a date)"
 SHOP_LINE = "a shop's service line (shipping, returns, result count, points)"
 HERO = ("paragraph of a page that is not an article (no main content marked, or a short"
         " densest part): an intro, a pitch, a description")
