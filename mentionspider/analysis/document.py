@@ -40,6 +40,7 @@ from .placement import (
     CALL_TO_ACTION,
     DATELINE,
     SHORT_LINE,
+    SHORT_LINE_CHARS,
     SHOP_LINE,
     SMALL_PRINT,
     THREAD_POSTS,
@@ -53,6 +54,7 @@ from .placement import (
     reader_notice,
     call_to_action,
     dateline,
+    sentence_line,
     small_print,
     user_panel,
 )
@@ -85,15 +87,6 @@ _CARD_LIST: Final = 4
 _TILE_TEXT: Final = 2
 #: Running text of the densest part from which the page is an article, not a listing.
 _ARTICLE_TEXT: Final = 1000
-#: Running text of a paragraph between which an article container's short lines are its text.
-_SHORT_LINE: Final = 120
-#: Words such a short line needs to be a sentence of the text, not a label or a byline (and
-#: it ends in no "!", as a pitch does: "Begin learning a language with Acme!").
-_LINE_WORDS: Final = 4
-#: A dateline or a byline: "Published: 10:48, Tue, Nov 19, 2019", "Nov. 19, 2019 8:03 am ET".
-_DATELINE: Final = re.compile(
-    r"\b(?:published|updated|posted|modified)\b|\d{1,2}:\d{2}|^by\b|\b(?:jan|feb|mar|apr|may"
-    r"|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b", re.I)
 # Rules that place a block beside the main content, which a listing's own list of cards
 # overrides.
 _BESIDE_THE_CONTENT: Final = frozenset({BEFORE, AFTER, LINKS_OUTSIDE, LINK_LIST, SHORT_LINE})
@@ -398,9 +391,7 @@ def _place(page: ParsedPage, events: PageEvents,
                                                   index in cards or index in link_cards)
                 if rule == SHORT_LINE:
                     run = paragraphs.get(meta[0].top)
-                    if (run is not None and run[0] < meta[1] < run[1]
-                            and text.count(" ") >= _LINE_WORDS - 1 and text[-1] != "!"
-                            and _DATELINE.search(text) is None):
+                    if run is not None and run[0] < meta[1] < run[1] and sentence_line(text):
                         placement, rule = "main", BETWEEN_PARAGRAPHS
                 if index in grid and rule in _BESIDE_THE_CONTENT:
                     placement, rule = "main", CARD_LIST
@@ -598,11 +589,11 @@ def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
 def _paragraph_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]
                     ) -> dict[Region | None, tuple[int, int]]:
     """For each outermost main region, the positions of its first and last paragraph of
-    running text (at least ``_SHORT_LINE`` characters besides links, mostly not links)."""
+    running text (at least ``SHORT_LINE_CHARS`` characters besides links, mostly not links)."""
     runs: dict[Region | None, tuple[int, int]] = {}
     for text, _links, linked, meta, _seg in blocks:
         top = meta[0].top
-        if top is None or len(text) - linked < _SHORT_LINE or 2 * linked >= len(text):
+        if top is None or len(text) - linked < SHORT_LINE_CHARS or 2 * linked >= len(text):
             continue
         pos = meta[1]
         run = runs.get(top)

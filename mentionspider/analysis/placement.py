@@ -18,7 +18,8 @@ from typing import Final
 __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CLASS_SIGNALS",
            "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
-           "user_panel", "reader_notice", "call_to_action", "dateline"]
+           "user_panel", "reader_notice", "call_to_action", "dateline",
+           "sentence_line", "SHORT_LINE_CHARS"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -134,8 +135,9 @@ _MIN_PARAGRAPH: Final = 25
 #: Score an element needs for its paragraphs to stretch the main content's zone.
 _ZONE_SCORE: Final = 3.0
 #: In an article container, text shorter than this outside its densest part is a
-#: dateline, a caption or a call to action rather than article text.
-_SHORT_LINE: Final = 120
+#: dateline, a caption or a call to action rather than article text (and a block with at
+#: least this much besides links is one of its paragraphs of running text).
+SHORT_LINE_CHARS: Final = 120
 
 
 #: Short blocks that are the label of a control, not content: buttons and calls to action
@@ -240,6 +242,13 @@ _DATELINE: Final = re.compile(
     r"(?:[^\d\s]{1,12}[\s,.]+){0,2}(?:\d|\S+ ago\b)")
 #: Longest text that can be a dateline.
 _DATELINE_TEXT: Final = 100
+#: Words a short line needs to be a sentence of the text, not a label or a byline.
+_LINE_WORDS: Final = 4
+#: A date, a time or a byline anywhere in a line: "Published: 10:48, Tue, Nov 19, 2019",
+#: "Nov. 19, 2019 8:03 am ET", "By Jo Gardener".
+_DATED_OR_SIGNED: Final = re.compile(
+    r"\b(?:published|updated|posted|modified)\b|\d{1,2}:\d{2}|^by\b|\b(?:jan|feb|mar|apr|may"
+    r"|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b", re.I)
 #: Longest text that can be small print.
 _SMALL_PRINT_TEXT: Final = 400
 #: Longest text that can be a control's label.
@@ -301,6 +310,14 @@ def dateline(text: str) -> bool:
     """Whether a short block dates the page or a post ("Last updated on 2025-12-17",
     "Published: Nov. 19, 2019 8:03 am ET", "Posted 2 days ago")."""
     return len(text) <= _DATELINE_TEXT and _DATELINE.match(text.lower()) is not None
+
+
+def sentence_line(text: str) -> bool:
+    """Whether a short line reads as a sentence of the text: four words or more, no date,
+    time or byline in it, and no "!" at its end, as a pitch has ("Try the Acme trowel
+    today!")."""
+    return (text.count(" ") >= _LINE_WORDS - 1 and text[-1] != "!"
+            and _DATED_OR_SIGNED.search(text) is None)
 
 
 def furniture_heading(text: str) -> bool:
@@ -660,7 +677,7 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
                 if in_spans and tag in _HEADINGS and _page_main(region):
                     return "main", LINKED_HEADING
                 return "sidebar", LINK_LIST
-            if in_spans or main.thread or tag in _HEADINGS or chars - linked >= _SHORT_LINE:
+            if in_spans or main.thread or tag in _HEADINGS or chars - linked >= SHORT_LINE_CHARS:
                 return "main", IN_MAIN_REGION
             if _page_main(region) or _other_entry(region, main.spans[0][0]):
                 return "main", IN_MAIN_REGION
