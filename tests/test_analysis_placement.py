@@ -398,7 +398,10 @@ def test_one_linked_line_between_paragraphs_is_not_a_card() -> None:
                                    "Read more »", "Ajouter au panier", "Advertisement",
                                    "Article continues below", "Posts: 1,077",
                                    "Join Date: Aug 2008", "Filter & Sort", "Sort by:",
-                                   "Refine your results", "Filtres"])
+                                   "Refine your results", "Filtres", "Buy now",
+                                   "Choose options", "Add to basket - $29", "$130 Add to cart",
+                                   "Add to cart-€549.99", "Select a size", "Sold out",
+                                   "Quick view", "Wishlist", "Notify me when back in stock"])
 def test_the_label_of_a_control_inside_main_is_not_main(label: str) -> None:
     html = f"<body><main>{ARTICLE}<div><span>{label}</span></div>{ARTICLE}</main></body>"
     assert placements(html)[label] == "sidebar"
@@ -586,11 +589,20 @@ def test_tiles_whose_price_nests_deeper_than_their_title_are_the_listing() -> No
     assert placements(html)["Category 5"] == "nav"
 
 
+def test_a_price_alone_is_the_products_text_and_a_priced_button_is_a_control() -> None:
+    html = (f"<body><main><h1>Acme trowel</h1>{ARTICLE}<div><span>$19.95</span></div>"
+            f"<div><button>Add to cart - $19.95</button></div>{ARTICLE}</main></body>")
+    result = placements(html)
+    assert result["$19.95"] == "main"
+    assert result["Add to cart - $19.95"] == "sidebar"
+
+
 @pytest.mark.parametrize("line", ["Free shipping on orders over $50", "Ships from: Portugal",
                                   "Returns & exchanges accepted", "Showing 24 of 291 results",
                                   "Members earn 120 points on this purchase.",
                                   "Flat rate | Free shipping over $75", "Livraison offerte dès 99€",
-                                  "Customer reviews"])
+                                  "Customer reviews", "In stock", "Out of stock",
+                                  "Only 3 left", "Low in stock, only 6 left", "En stock"])
 def test_a_shops_service_lines_inside_main_are_not_main(line: str) -> None:
     # a product page: description, then the shop's terms between the description and specs
     html = (f"<body><main><h1>Acme trowel</h1>{ARTICLE}<div><span>{line}</span></div>"
@@ -614,7 +626,9 @@ def test_a_controls_label_given_twice_is_still_a_control(label: str) -> None:
 @pytest.mark.parametrize("heading", ["Keep exploring trowels.",
                                      "People who viewed this item also viewed",
                                      "This is what customers who viewed this product bought",
-                                     "Frequently bought together"])
+                                     "Frequently bought together", "Recently viewed",
+                                     "Your recently viewed items", "Related services",
+                                     "Customers also bought", "You may also like"])
 def test_a_shops_recommendation_headings_take_what_follows_out_of_main(heading: str) -> None:
     others = "".join(f"<li>Acme fork model {n}, forged steel, ash handle</li>" for n in range(3))
     html = (f"<body><main><h1>Acme trowel</h1>{ARTICLE}<div><h2>{heading}</h2><ul>{others}</ul>"
@@ -852,12 +866,14 @@ def test_calls_to_action_inside_the_main_content_are_not_main() -> None:
             f"{ARTICLE.replace('Acme', 'Acme Co')}"
             "<p>For questions about a trowel order, please contact us at Acme Support.</p>"
             "<p>Request a quote</p><p>Fill in this form to get the Acme catalogue.</p>"
+            "<p>Send us a message</p><p>Drop us a line and we will get back to you.</p>"
             "<p>Was this page helpful?</p></main></body>")
     why = {block.text: (block.placement, block.rule)
            for block in explain_placement(html, "https://site.example/p")}
     for call in ("Contact us for a free estimate",
                  "Get our best garden tips delivered straight to your inbox.",
                  "Request a quote", "Fill in this form to get the Acme catalogue.",
+                 "Send us a message", "Drop us a line and we will get back to you.",
                  "Was this page helpful?"):
         assert why[call] == ("sidebar", "call to action (contact us, request a quote, delivered"
                                         " to your inbox, was this page helpful)"), call

@@ -140,9 +140,14 @@ _ZONE_SCORE: Final = 3.0
 SHORT_LINE_CHARS: Final = 120
 
 
+#: A price on a shop's button ("Add to cart - $110", "$130 Add to cart", "Add to Cart-€549.99").
+_PRICE: Final = r"(?:[$€£] ?\d[\d,.]*|\d[\d,.]* ?(?:€|\$|£|usd|eur|gbp))"
+#: What sits between the parts of a control's label.
+_SEPARATORS: Final = r"[\s.:!?…›»→>+|-]*"
 #: Short blocks that are the label of a control, not content: buttons and calls to action
 #: that sites of every kind repeat (shops, forums, blogs), in a few languages.
 _CONTROL: Final = re.compile(
+    rf"(?:{_PRICE}{_SEPARATORS})?"
     r"(?:(?:add to (?:cart|bag|basket|wish ?list|list|registry|favou?rites)|buy (?:it )?now"
     r"|shop now|order now|book now|notify me|sign (?:up|in|out)(?: for free)?|log ?(?:in|out)"
     r"|register|subscribe(?: now)?|(?:read|learn|see|show|load|view) more|more"
@@ -154,21 +159,26 @@ _CONTROL: Final = re.compile(
     r"|continue reading(?: below)?|filters?|filter (?:&|and) sort|sort(?: by)?"
     r"|sort (?:&|and) filter|refine(?: by| your results)?|clear all|compare|filtres|filtrer"
     r"|trier par|sortieren|next|prev(?:ious)?|\d+(?: ?[-–] ?\d+)? of \d+"
-    r"|(?:show |hide |toggle )?caption|(?:view|see) (?:full )?gallery)"
-    r"[\s.:!?…›»→>+|-]*)+")  # (a button's label twice: its text and its hint)
+    r"|(?:show |hide |toggle )?caption|(?:view|see) (?:full )?gallery|(?:choose|select) options"
+    r"|select (?:an? |your )?(?:size|colou?r|option|style)|quick (?:view|shop|add)"
+    r"|(?:more|product) info(?:rmation)?|view (?:product )?details|sold out"
+    r"|notify me when (?:it(?:'s|’s| is) )?(?:back )?in stock|favou?rites?|wish ?list)"
+    # (a button's label twice: its text and its hint)
+    rf"{_SEPARATORS}(?:{_PRICE}{_SEPARATORS})?)+")
 #: Headings that name a block of page furniture: what follows them, up to the next
 #: heading, is not the page's own content either.
 _FURNITURE_HEADING: Final = re.compile(
     r"(?:(?:related|recommended|popular|trending|recent|latest|more|similar|other)"
     r"(?: \w+)?(?: related)? (?:posts|articles|stories|reads|items|products|topics|searches"
-    r"|news|videos|collections|guides|questions|threads)"
+    r"|news|videos|collections|guides|questions|threads|services)"
     r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)\b.*|more to explore"
     r"|keep exploring\b.*|frequently bought together|(?:similar|sponsored) (?:items|products)"
     r"|(?:this is what )?(?:people|customers) who (?:viewed|bought) this (?:item|product)"
     r"(?: also)? (?:viewed|bought)(?: this)?|customers (?:also )?(?:viewed|bought)\b.*"
     r"|more from\b.*|people also (?:ask|bought|viewed|search for)|read next|up next"
     r"|discussion about this \w+|(?:sign up|subscribe) (?:for|to)(?: our)? newsletters?"
-    r"|share this(?: \w+)?|top posters in this \w+)[\s.:!?…]*")
+    r"|share this(?: \w+)?|top posters in this \w+|(?:your |ideas based on your )?recently"
+    r" viewed(?: products| items| pages)?)[\s.:!?…]*")
 #: Lines that are a page's legal small print or a call to follow it, wherever they sit:
 #: "© 2025 ...", "Copyright ...", "All rights reserved", "Disclaimer: ...", "Citation: ...",
 #: "Follow us on ...", "Subscribe to ...".
@@ -176,7 +186,8 @@ _SMALL_PRINT: Final = re.compile(
     r"\(?(?:disclaimer\b|copyright\b|©|\(c\) ?\d{4}|all rights reserved|citation:"
     r"|follow (?:us|@\w+) on\b|subscribe to\b)", re.I)
 #: A shop's service lines, wherever they sit: shipping and returns terms, a list's result
-#: count, a loyalty scheme's points, the price's label, the reviews' heading.
+#: count, a loyalty scheme's points, the price's label, the reviews' heading, the product's
+#: stock ("In stock", "Out of stock", "Only 3 left", "Low in stock, only 6 left").
 _SHOP_LINE: Final = re.compile(
     r"(?:.{0,30}\| )?(?:free (?:standard |express |uk |us )?(?:shipping|delivery|returns)\b.*"
     r"|livraison (?:offerte|gratuite|estimée)\b.*|kostenlose[rn]? (?:versand|lieferung)\b.*"
@@ -184,7 +195,8 @@ _SHOP_LINE: Final = re.compile(
     r"|(?:free )?returns? (?:& |and )?exchanges? (?:accepted|not accepted)"
     r"|showing \d+(?: ?[-–] ?\d+)? of \d[\d,]*(?: results| products| items)?"
     r"|(?:current|regular|sale|original) price|members earn\b.*"
-    r"|\d[\d,]* customer (?:ratings|reviews)|customer reviews)")
+    r"|\d[\d,]* customer (?:ratings|reviews)|customer reviews"
+    r"|(?:(?:low |limited )?in|out of|back in|en|low) stock\b.*|only \d+ (?:left|in stock)\b.*)")
 #: Longest text that can be a shop's service line.
 _SHOP_LINE_TEXT: Final = 60
 #: Notices about the reader rather than the page: a call to sign up or log in to take
@@ -212,8 +224,8 @@ _NOTICE_TEXT: Final = 160
 #: A call to action addressed to the reader, at the start of a short block: contact us,
 #: request a quote or a demo, get posts delivered to your inbox, be the first to know,
 #: download our free tools, share your story, rate this page, was this page helpful,
-#: copy for an LLM, report a post, fill in this form, a mobile app's signature ("Sent from my
-#: ... using ...").
+#: copy for an LLM, report a post, fill in this form, send us a message, a mobile app's
+#: signature ("Sent from my ... using ...").
 _CALL_TO_ACTION: Final = re.compile(
     r"(?:contact us\b|get in touch\b|talk to (?:us|an expert|our (?:team|experts))\b"
     r"|(?:request|get|book|schedule) (?:a |your )?(?:free )?(?:quote|demo|consultation|callback"
@@ -222,7 +234,8 @@ _CALL_TO_ACTION: Final = re.compile(
     r"|rate this (?:page|article|post)\b|(?:was|is) this (?:page|article|post|answer"
     r"|information) (?:helpful|useful)\b|copy (?:for|as) llms?\b|view as markdown\b"
     r"|report inappropriate content\b|sent from my .{1,40} using\b"
-    r"|fill (?:in |out )?(?:this|the) form\b"
+    r"|fill (?:in |out )?(?:this|the) form\b|send us an? (?:message|note|email)\b"
+    r"|drop us a (?:line|message|note)\b|message us\b"
     r"|we(?:'d|’d| would) (?:be happy|love) to (?:help|support|assist)\b"
     r"|create your (?:free )?(?:\w+ )?(?:account|profile) (?:today|now)\b)"
     r"|.{0,80}\b(?:delivered|sent|straight|directly|right) (?:straight |directly |right )?"
@@ -231,7 +244,7 @@ _CALL_TO_ACTION: Final = re.compile(
 _CALL_WORDS: Final = ("contact", "touch", "talk", "quote", "demo", "consult", "callback",
                       "estimate", "first", "free", "share", "pin", "rate", "helpful",
                       "useful", "llm", "markdown", "report", "sent", "happy", "love",
-                      "create", "inbox", "form")
+                      "create", "inbox", "form", "message", "drop", "send")
 #: Longest text that can be a call to action.
 _CALL_TEXT: Final = 120
 #: A line that dates the page or the post: "Last updated on 2025-12-17", "Published: Nov. 19,
