@@ -762,11 +762,13 @@ def test_cards_that_are_each_one_link_are_the_listing() -> None:
 
 def test_linked_headings_in_the_densest_part_of_main_are_titles_not_links() -> None:
     # a blog index in <main>: each entry's linked heading, then its category link or byline,
-    # then its summary (no plain block next to the title for the card rule to see)
+    # then its summary and a link to the story (no plain block next to the title for the card
+    # rule to see)
     entries = "".join(
         f"<div class='entry'><h2><a href='/post/{n}'>Acme trowel story {n}</a></h2>"
         f"<div class='meta'><a href='/c/tools'>Tools</a></div><p>The story of trowel number "
-        f"{n}, how it was forged, sharpened, tested, and finally, sold to a gardener.</p></div>"
+        f"{n}, how it was forged, sharpened, tested, and finally, sold to a gardener.</p>"
+        f"<div class='more'><a href='/post/{n}'>The whole story</a></div></div>"
         for n in range(4))
     html = f"<body><main><h1>Acme blog</h1>{entries}</main></body>"
     result = placements(html)
@@ -916,3 +918,51 @@ def test_a_dateline_inside_the_main_content_is_not_main() -> None:
     assert why["Published: Nov. 19, 2025"] == ("header", rule)
     assert why["Last updated on 2025-12-17"] == ("footer", rule)
     assert why["Updated rules apply from 2026 to every trowel we sell."][0] == "main"
+
+
+def test_titles_of_rich_tiles_laid_out_alike_are_the_cards_titles() -> None:
+    # a shop category in <main>: each tile has a linked title, a linked review count, a list
+    # of key features and its prices, so its titles are far apart; a menu of links beside
+    features = "".join(f"<li>Feature line {k} of this trowel</li>" for k in range(6))
+    tiles = "".join(
+        f"<div class='tile'><div class='body'><h3><a href='/p/{n}'>Acme trowel model {n}</a>"
+        f"</h3><div>SKU ACME-{n}</div><div><a href='/p/{n}#reviews'>{n + 2} Reviews</a></div>"
+        f"<div>Key Features</div><ul>{features}</ul></div><div class='buy'><div>$1{n}.00</div>"
+        "<div>In Stock</div></div></div>" for n in range(4))
+    menu = "".join(f"<li><a href='/c/{n}'>Category {n}</a></li>" for n in range(4))
+    html = (f"<body><main><h1>Trowels</h1>{ARTICLE}<ul>{menu}</ul><div class='grid'>{tiles}"
+            "</div></main></body>")
+    result = placements(html)
+    assert {result[f"Acme trowel model {n}"] for n in range(4)} == {"main"}
+    assert {result[f"Category {n}"] for n in range(4)} == {"sidebar"}
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
+    assert rules["Acme trowel model 3"] == (
+        "title of an item with its own text (a card, a teaser, a product)")
+
+
+def test_linked_lines_of_posts_on_a_thread_are_no_cards() -> None:
+    # a thread: each post has its poster's panel, a linked "Reply with quote", a byline and
+    # the post's text; the posts are the items, not a list of cards
+    posts = "".join(
+        f"<div class='post'><dl class='postprofile'><dt>Poster {n}</dt><dd>Posts: {n + 10}</dd>"
+        f"</dl><div class='postbody'><ul><li><a href='/r/{n}'>Reply with quote</a></li></ul>"
+        f"<p>by Poster {n} on Tue Aug 27, 2019</p><div>{ARTICLE}</div></div></div>"
+        for n in range(4))
+    result = placements(f"<body><div class='topic'>{posts}</div></body>")
+    assert result["Reply with quote"] == "sidebar"
+
+
+def test_tiles_beside_a_longer_buying_guide_keep_their_titles_in_main() -> None:
+    # a shop category in role=main: an intro, tiles whose own text is their linked name (the
+    # price and the rating nested below), then a buying guide longer than the tiles' text
+    tiles = "".join(
+        f"<li><a href='/p/{n}'>Acme Headlamp {n}</a><div class='pricing'><div><span>"
+        f"${20 + n}.95</span></div></div><div><div><span>{n + 3} reviews, rated 4.{n} of 5"
+        "</span></div></div></li>" for n in range(6))
+    html = (f"<body><div role='main'><h1>Headlamps</h1><div>{ARTICLE}<ul>{tiles}</ul>"
+            f"<h2>How to choose a headlamp</h2>{ARTICLE * 4}</div></div></body>")
+    result = placements(html)
+    assert {result[f"Acme Headlamp {n}"] for n in range(6)} == {"main"}
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/c")}
+    assert rules["Acme Headlamp 4"] == (
+        "title of an item with its own text (a card, a teaser, a product)")

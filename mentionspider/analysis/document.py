@@ -81,6 +81,10 @@ _OPENING_POST: Final = 80
 #: Linked titles of items in a row that make a list of cards, and the most blocks between two.
 _CARD_RUN: Final = 3
 _CARD_GAP: Final = 8
+#: Most blocks between two titles laid out alike (at one depth below one container: the
+#: tiles of a grid, however much text each holds), and most levels looked up for that.
+_GRID_GAP: Final = 40
+_GRID_DEPTH: Final = 12
 #: Cards a run needs to be the page's own list when it holds more text than the densest part.
 _CARD_LIST: Final = 4
 #: Plain blocks (a price, a rating) a tile has after its title, at least, in a run of tiles.
@@ -373,7 +377,9 @@ def _place(page: ParsedPage, events: PageEvents,
         best = main.spans[0][0]
         main.short = content < _ARTICLE_TEXT and not any(
             region.tag == "article" and region.start <= best < region.end for region in regions)
-        cards, grid = _card_titles(blocks, content if content < _ARTICLE_TEXT else 1 << 62)
+        if not thread:  # (on a thread the posts are the items)
+            cards, grid = _card_titles(blocks, content if content < _ARTICLE_TEXT else 1 << 62,
+                                       events.elements)
         # (nor are cards that are each one link after an article container's short text)
         link_cards, link_grid = _link_cards(
             blocks, content if content < _ARTICLE_TEXT and not article else 1 << 62)
@@ -444,7 +450,8 @@ def _place(page: ParsedPage, events: PageEvents,
 
 
 def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
-                 content: int) -> tuple[set[int], set[int]]:
+                 content: int, elements: dict[int, tuple[int, int]]
+                 ) -> tuple[set[int], set[int]]:
     """The blocks that are the linked titles of a run of items with text of their own,
     and the blocks of each such run that holds more text than ``content`` (the
     running text of the densest part of the page): a listing's own list.
@@ -455,9 +462,15 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
     parent or grandparent and is mostly plain text. Such titles count when at
     least :data:`_CARD_RUN` of them, of the same element but each in its own
     item (not one parent), follow each other with at most :data:`_CARD_GAP`
-    blocks between them (a list, a grid): a menu or a list of related links is
-    links only, a lone "Read more: ..." promo is one item, and links set as
-    paragraphs between an article's paragraphs share their parent.
+    blocks between them (a list, a grid), or at most :data:`_GRID_GAP` when
+    they sit at one depth below one container (rich tiles: key features,
+    prices, offers), not counting titles of other elements between them (a
+    tile's linked review count): a menu or a list of related links is links
+    only, a lone "Read more: ..." promo is one item, and links set as
+    paragraphs between an article's paragraphs share their parent (or, far
+    apart, are paragraphs: no tiles). On a thread the caller asks for none:
+    its items are the posts. The titles of :func:`_tile_runs` that are no list
+    (beside a longer text, a buying guide) are titles too.
     """
     titles: list[int] = []
     last = len(blocks) - 1
@@ -473,7 +486,6 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
                     break
     found: set[int] = set()
     lists: set[int] = set()
-    run: list[int] = []
 
     def close(run: list[int]) -> None:
         if len(run) < _CARD_RUN:
@@ -484,16 +496,54 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
                                          ) > content:
             lists.update(range(run[0], end + 1))
 
+    # one run per element (a card's other linked lines, its rating or its "more options",
+    # are of another element and do not break the run of its titles)
+    runs: dict[str, tuple[list[int], tuple[int, int] | None]] = {}
     for index in titles:
-        meta, previous = blocks[index][3], blocks[run[-1]][3] if run else None
-        if previous is not None and (index - run[-1] > _CARD_GAP or meta[2] != previous[2]
-                                     or meta[3] == previous[3]):
-            close(run)
-            run = []
+        meta = blocks[index][3]
+        run, grid = runs.get(meta[2], ([], None))
+        if run:
+            previous = blocks[run[-1]][3]
+            gap = index - run[-1]
+            laid = (_laid_out_alike(previous, meta, elements)
+                    if gap <= _GRID_GAP and meta[2] != "p" else None)
+            if meta[3] == previous[3] or not (
+                    gap <= _CARD_GAP or laid is not None and grid in (None, laid)):
+                close(run)
+                run, laid = [], None
+            grid = laid
+        else:
+            grid = None
         run.append(index)
-    close(run)
-    lists.update(_tile_runs(blocks, content))
+        runs[meta[2]] = (run, grid)
+    for run, _grid in runs.values():
+        close(run)
+    tiles, tile_lists = _tile_runs(blocks, content)
+    found.update(tiles)
+    lists.update(tile_lists)
     return found, lists
+
+
+def _laid_out_alike(first: Meta, second: Meta, elements: dict[int, tuple[int, int]]
+                    ) -> tuple[int, int] | None:
+    """(container, depth) when two blocks sit at the same depth below their nearest common
+    ancestor (two tiles of one grid), else None."""
+    chain = _ancestry(first, elements)
+    depth_of = {element: depth for depth, element in enumerate(chain)}
+    for depth, element in enumerate(_ancestry(second, elements)):
+        if element in depth_of:
+            return (element, depth) if depth_of[element] == depth else None
+    return None
+
+
+def _ancestry(meta: Meta, elements: dict[int, tuple[int, int]]) -> list[int]:
+    """The ids of a block's parent and of its next ancestors, up to :data:`_GRID_DEPTH`."""
+    chain = [meta[3], meta[4], meta[5]]
+    element = meta[5]
+    while element in elements and len(chain) < _GRID_DEPTH:
+        element = elements[element][1]
+        chain.append(element)
+    return chain
 
 
 def _link_cards(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
@@ -543,8 +593,9 @@ def _link_cards(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
 
 
 def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
-               content: int) -> set[int]:
-    """The blocks of runs of tiles that hold more text than ``content``.
+               content: int) -> tuple[set[int], set[int]]:
+    """The titles of runs of tiles, and the blocks of those runs that hold more text
+    than ``content`` (the titles of the other runs only are returned as titles).
 
     A product tile whose title is the text of the item's own element
     (``<li><a>title</a><div>price</div>...</li>``) has its price, rating and
@@ -555,6 +606,7 @@ def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
     menu's items follow each other with nothing between).
     :data:`_CARD_LIST` of them in a row, with the text between, are a grid.
     """
+    titles: set[int] = set()
     lists: set[int] = set()
     run: list[int] = []
     plain = 0
@@ -565,6 +617,8 @@ def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
         end = min(len(blocks) - 1, run[-1] + run[-1] - run[-2])
         if sum(len(blocks[i][0]) for i in range(run[0], end + 1)) > content:
             lists.update(range(run[0], end + 1))
+        else:  # (beside a longer text, a buying guide: its titles are still titles)
+            titles.update(i for i in run if blocks[i][3][0].placement in (None, "main"))
 
     for index, (text, _links, linked, meta, _seg) in enumerate(blocks):
         if not linked or 2 * linked < len(text):
@@ -583,7 +637,7 @@ def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
             close(run)
         run, plain = [index], 0
     close(run)
-    return lists
+    return titles, lists
 
 
 def _paragraph_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]
