@@ -401,7 +401,10 @@ def test_one_linked_line_between_paragraphs_is_not_a_card() -> None:
                                    "Refine your results", "Filtres", "Buy now",
                                    "Choose options", "Add to basket - $29", "$130 Add to cart",
                                    "Add to cart-€549.99", "Select a size", "Sold out",
-                                   "Quick view", "Wishlist", "Notify me when back in stock"])
+                                   "Quick view", "Wishlist", "Notify me when back in stock",
+                                   "Get started", "Start your free trial", "Try it for free",
+                                   "See plans", "View pricing", "Request pricing",
+                                   "Download for macOS Download for Windows"])
 def test_the_label_of_a_control_inside_main_is_not_main(label: str) -> None:
     html = f"<body><main>{ARTICLE}<div><span>{label}</span></div>{ARTICLE}</main></body>"
     assert placements(html)[label] == "sidebar"
@@ -869,20 +872,28 @@ def test_calls_to_action_inside_the_main_content_are_not_main() -> None:
             "<p>For questions about a trowel order, please contact us at Acme Support.</p>"
             "<p>Request a quote</p><p>Fill in this form to get the Acme catalogue.</p>"
             "<p>Send us a message</p><p>Drop us a line and we will get back to you.</p>"
-            "<p>Was this page helpful?</p></main></body>")
+            "<p>Was this page helpful?</p><h2>Ready to plant your garden?</h2>"
+            "<p>Ready to dig in? Start your free trial today</p>"
+            f"{ARTICLE.replace('Acme', 'Acme Inc')}"
+            "<p>Ready to dig? Our trowels come in three sizes, and each has a rubber grip.</p>"
+            "</main></body>")
     why = {block.text: (block.placement, block.rule)
            for block in explain_placement(html, "https://site.example/p")}
     for call in ("Contact us for a free estimate",
                  "Get our best garden tips delivered straight to your inbox.",
                  "Request a quote", "Fill in this form to get the Acme catalogue.",
                  "Send us a message", "Drop us a line and we will get back to you.",
-                 "Was this page helpful?"):
+                 "Was this page helpful?", "Ready to plant your garden?",
+                 "Ready to dig in? Start your free trial today"):
         assert why[call] == ("sidebar", "call to action (contact us, request a quote, delivered"
                                         " to your inbox, was this page helpful)"), call
     # the page's own sentence that names a contact stays main
     assert why["For questions about a trowel order, please contact us at Acme Support."][0] == (
         "main")
     assert why["The best trowels"][0] == "main"
+    # a question that opens a sentence of the text is no call
+    assert why["Ready to dig? Our trowels come in three sizes, and each has a rubber grip."][0] == (
+        "main")
 
 
 def test_short_lines_between_paragraphs_of_an_article_container_are_its_text() -> None:

@@ -162,7 +162,11 @@ _CONTROL: Final = re.compile(
     r"|(?:show |hide |toggle )?caption|(?:view|see) (?:full )?gallery|(?:choose|select) options"
     r"|select (?:an? |your )?(?:size|colou?r|option|style)|quick (?:view|shop|add)"
     r"|(?:more|product) info(?:rmation)?|view (?:product )?details|sold out"
-    r"|notify me when (?:it(?:'s|’s| is) )?(?:back )?in stock|favou?rites?|wish ?list)"
+    r"|notify me when (?:it(?:'s|’s| is) )?(?:back )?in stock|favou?rites?|wish ?list"
+    # (a landing page's buttons: sign-ups, trials, plans, downloads)
+    r"|get started(?: (?:for )?free| today| now)?|start (?:a |your )?free trial|start now"
+    r"|try (?:it )?(?:for )?free|(?:see|view|compare) (?:all )?(?:plans|pricing)|request pricing"
+    r"|download (?:now|for (?:windows|mac ?os|mac|linux|ios|android)))"
     # (a button's label twice: its text and its hint)
     rf"{_SEPARATORS}(?:{_PRICE}{_SEPARATORS})?)+")
 #: Headings that name a block of page furniture: what follows them, up to the next
@@ -237,14 +241,17 @@ _CALL_TO_ACTION: Final = re.compile(
     r"|fill (?:in |out )?(?:this|the) form\b|send us an? (?:message|note|email)\b"
     r"|drop us a (?:line|message|note)\b|message us\b"
     r"|we(?:'d|’d| would) (?:be happy|love) to (?:help|support|assist)\b"
-    r"|create your (?:free )?(?:\w+ )?(?:account|profile) (?:today|now)\b)"
+    r"|create your (?:free )?(?:\w+ )?(?:account|profile) (?:today|now)\b"
+    # (a question that is all the block, or followed by its button: "Ready to get started?")
+    r"|ready to [^.!?]{1,60}\?(?: (?:start|get|try|book|sign|request|schedule|contact|call)\b"
+    r"[^.!?]{0,40}[.!]?)?$)"
     r"|.{0,80}\b(?:delivered|sent|straight|directly|right) (?:straight |directly |right )?"
     r"(?:to|in|into) your inbox\b")
 #: Words one of which every call to action holds.
 _CALL_WORDS: Final = ("contact", "touch", "talk", "quote", "demo", "consult", "callback",
                       "estimate", "first", "free", "share", "pin", "rate", "helpful",
                       "useful", "llm", "markdown", "report", "sent", "happy", "love",
-                      "create", "inbox", "form", "message", "drop", "send")
+                      "create", "inbox", "form", "message", "drop", "send", "ready")
 #: Longest text that can be a call to action.
 _CALL_TEXT: Final = 120
 #: A line that dates the page or the post: "Last updated on 2025-12-17", "Published: Nov. 19,
