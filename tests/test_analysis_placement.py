@@ -977,3 +977,28 @@ def test_tiles_beside_a_longer_buying_guide_keep_their_titles_in_main() -> None:
     rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/c")}
     assert rules["Acme Headlamp 4"] == (
         "title of an item with its own text (a card, a teaser, a product)")
+
+
+def test_a_shops_shelf_of_priced_tiles_beside_a_longer_buying_guide_is_main() -> None:
+    # a shop category that marks no main content: eight tiles (a linked name, the price
+    # nested below), then a buying guide longer than all the tiles' text
+    tiles = "".join(
+        f"<li><a href='/p/{n}'>Acme Headlamp {n}</a><div class='pricing'><div><span>"
+        f"${20 + n}.95</span></div></div><div><div><span>{n + 3} reviews, rated 4.{n} of 5"
+        "</span></div></div></li>" for n in range(8))
+    html = (f"<body><div><h1>Headlamps</h1><ul>{tiles}</ul></div><div class='guide'>"
+            f"<h2>How to choose a headlamp</h2>{ARTICLE * 4}</div></body>")
+    result = placements(html)
+    assert {result[f"Acme Headlamp {n}"] for n in range(8)} == {"main"}
+    assert result["$27.95"] == "main"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/c")}
+    assert rules["Acme Headlamp 4"] == (
+        "in a long run of tiles most of which show a price (a shop's shelf), beside a longer"
+        " text that is no article (a category's description, a buying guide)")
+    # without prices the tiles are a list of stories beside the text, not the page's own
+    unpriced = html.replace("$", "")
+    assert placements(unpriced)["Acme Headlamp 4"] != "main"
+    # and beside an article container's text they are its "more to shop"
+    article = html.replace("<div class='guide'>", "<article>").replace("</div></body>",
+                                                                      "</article></body>")
+    assert placements(article)["Acme Headlamp 4"] != "main"

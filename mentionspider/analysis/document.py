@@ -40,6 +40,7 @@ from .placement import (
     CALL_TO_ACTION,
     DATELINE,
     SHORT_LINE,
+    SHELF,
     SHORT_LINE_CHARS,
     SHOP_LINE,
     SMALL_PRINT,
@@ -85,6 +86,11 @@ _CARD_GAP: Final = 8
 #: tiles of a grid, however much text each holds), and most levels looked up for that.
 _GRID_GAP: Final = 40
 _GRID_DEPTH: Final = 12
+#: Items from which a run of tiles most of which show a price is a shop's shelf, the page's
+#: own list whatever text is denser beside it (unless that is an article container's).
+_SHELF_ITEMS: Final = 8
+#: A price in a tile's text: "$1,219", "£ 77", "29,90 €", "199 kr".
+_PRICE: Final = re.compile(r"[$£€¥₹]\s?\d|\d\s?(?:€|kr|zł|usd|eur|gbp)\b", re.I)
 #: Cards a run needs to be the page's own list when it holds more text than the densest part.
 _CARD_LIST: Final = 4
 #: Plain blocks (a price, a rating) a tile has after its title, at least, in a run of tiles.
@@ -356,6 +362,7 @@ def _place(page: ParsedPage, events: PageEvents,
             main.zone = (min(first, title), last)
         resolve_regions(regions, page_chars, main.zone, thread, main.spans[0])
     cards: set[int] | tuple[()] = ()
+    shelves: set[int] | tuple[()] = ()
     grid: set[int] | tuple[()] = ()
     link_cards: set[int] | tuple[()] = ()
     link_grid: set[int] | tuple[()] = ()
@@ -377,12 +384,15 @@ def _place(page: ParsedPage, events: PageEvents,
         best = main.spans[0][0]
         main.short = content < _ARTICLE_TEXT and not any(
             region.tag == "article" and region.start <= best < region.end for region in regions)
+        # (a shop's shelf beside a longer description or buying guide is still its list)
+        shelf = _SHELF_ITEMS if not article else 1 << 30
         if not thread:  # (on a thread the posts are the items)
-            cards, grid = _card_titles(blocks, content if content < _ARTICLE_TEXT else 1 << 62,
-                                       events.elements)
+            cards, grid, shelves = _card_titles(
+                blocks, content if content < _ARTICLE_TEXT else 1 << 62, events.elements, shelf)
         # (nor are cards that are each one link after an article container's short text)
-        link_cards, link_grid = _link_cards(
-            blocks, content if content < _ARTICLE_TEXT and not article else 1 << 62)
+        link_cards, link_grid, link_shelves = _link_cards(
+            blocks, content if content < _ARTICLE_TEXT and not article else 1 << 62, shelf)
+        shelves = set(shelves) | link_shelves
     under = _under_furniture_headings(blocks, events.elements) if main is not None else ()
     paragraphs = _paragraph_runs(blocks) if main is not None else {}
     by_seg: dict[int, str] = {}
@@ -403,6 +413,8 @@ def _place(page: ParsedPage, events: PageEvents,
                     placement, rule = "main", CARD_LIST
                 elif index in link_grid and rule in _BESIDE_THE_CONTENT:
                     placement, rule = "main", LINK_CARD_LIST
+                elif index in shelves and rule in _BESIDE_THE_CONTENT:
+                    placement, rule = "main", SHELF
                 elif (rule in (IN_ZONE, IN_MAIN_REGION) and density is not None
                       and not density[0] <= meta[1] <= density[1]):
                     rule = THREAD_POSTS
@@ -450,8 +462,8 @@ def _place(page: ParsedPage, events: PageEvents,
 
 
 def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
-                 content: int, elements: dict[int, tuple[int, int]]
-                 ) -> tuple[set[int], set[int]]:
+                 content: int, elements: dict[int, tuple[int, int]], shelf: int
+                 ) -> tuple[set[int], set[int], set[int]]:
     """The blocks that are the linked titles of a run of items with text of their own,
     and the blocks of each such run that holds more text than ``content`` (the
     running text of the densest part of the page): a listing's own list.
@@ -470,7 +482,9 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
     paragraphs between an article's paragraphs share their parent (or, far
     apart, are paragraphs: no tiles). On a thread the caller asks for none:
     its items are the posts. The titles of :func:`_tile_runs` that are no list
-    (beside a longer text, a buying guide) are titles too.
+    (beside a longer text, a buying guide) are titles too. Third: the blocks of
+    the runs that are no list but have ``shelf`` items or more, most of them
+    priced (:func:`_priced`): a shop's shelf.
     """
     titles: list[int] = []
     last = len(blocks) - 1
@@ -486,6 +500,7 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
                     break
     found: set[int] = set()
     lists: set[int] = set()
+    shelves: set[int] = set()
 
     def close(run: list[int]) -> None:
         if len(run) < _CARD_RUN:
@@ -495,6 +510,8 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
         if len(run) >= _CARD_LIST and sum(len(blocks[i][0]) for i in range(run[0], end + 1)
                                          ) > content:
             lists.update(range(run[0], end + 1))
+        elif len(run) >= shelf and _priced(blocks, run, end):
+            shelves.update(range(run[0], end + 1))
 
     # one run per element (a card's other linked lines, its rating or its "more options",
     # are of another element and do not break the run of its titles)
@@ -518,10 +535,21 @@ def _card_titles(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
         runs[meta[2]] = (run, grid)
     for run, _grid in runs.values():
         close(run)
-    tiles, tile_lists = _tile_runs(blocks, content)
+    tiles, tile_lists, tile_shelves = _tile_runs(blocks, content, shelf)
     found.update(tiles)
     lists.update(tile_lists)
-    return found, lists
+    shelves.update(tile_shelves)
+    return found, lists, shelves
+
+
+def _priced(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
+            starts: list[int], end: int) -> bool:
+    """Whether most of the items that start at ``starts`` (and the last up to ``end``)
+    show a price: the tiles of a shop's shelf, not a list of stories."""
+    bounds = [*starts[1:], end + 1]
+    priced = sum(1 for first, stop in zip(starts, bounds)
+                 if any(_PRICE.search(blocks[i][0]) for i in range(first, stop)))
+    return 2 * priced >= len(starts)
 
 
 def _laid_out_alike(first: Meta, second: Meta, elements: dict[int, tuple[int, int]]
@@ -547,7 +575,7 @@ def _ancestry(meta: Meta, elements: dict[int, tuple[int, int]]) -> list[int]:
 
 
 def _link_cards(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
-                content: int) -> tuple[set[int], set[int]]:
+                content: int, shelf: int) -> tuple[set[int], set[int], set[int]]:
     """The blocks of runs of cards that are each one link (title, summary, price, byline
     inside one ``<a>``), and those of such runs that hold more text than ``content``.
 
@@ -555,7 +583,9 @@ def _link_cards(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
     are all link text to one URL; a menu's items are one block each. :data:`_CARD_RUN`
     such cards, one after the other with at most :data:`_CARD_GAP` blocks between
     them and each to another URL, are a list of cards; :data:`_CARD_LIST` of them
-    that hold more text than the densest part, the listing's own list.
+    that hold more text than the densest part, the listing's own list. Third, the
+    blocks of the other runs of ``shelf`` cards or more, most of them priced (a
+    shop's shelf).
     """
     cards: list[tuple[int, int]] = []  # (first block, last block) of each one-link card
     start = -1
@@ -571,6 +601,7 @@ def _link_cards(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
         cards.append((start, len(blocks) - 1))
     found: set[int] = set()
     lists: set[int] = set()
+    shelves: set[int] = set()
     run: list[tuple[int, int]] = []
 
     def close(run: list[tuple[int, int]]) -> None:
@@ -581,6 +612,8 @@ def _link_cards(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
         if len(run) >= _CARD_LIST and sum(len(blocks[i][0]) for i in range(first, last + 1)
                                          ) > content:
             lists.update(range(first, last + 1))
+        elif len(run) >= shelf and _priced(blocks, [card[0] for card in run], last):
+            shelves.update(range(first, last + 1))
 
     for card in cards:
         if run and (card[0] - run[-1][1] > _CARD_GAP
@@ -589,13 +622,14 @@ def _link_cards(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
             run = []
         run.append(card)
     close(run)
-    return found, lists
+    return found, lists, shelves
 
 
 def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
-               content: int) -> tuple[set[int], set[int]]:
-    """The titles of runs of tiles, and the blocks of those runs that hold more text
-    than ``content`` (the titles of the other runs only are returned as titles).
+               content: int, shelf: int) -> tuple[set[int], set[int], set[int]]:
+    """The titles of runs of tiles, the blocks of those runs that hold more text than
+    ``content`` (the titles of the other runs only are returned as titles), and the
+    blocks of the other runs of ``shelf`` tiles or more, most of them priced.
 
     A product tile whose title is the text of the item's own element
     (``<li><a>title</a><div>price</div>...</li>``) has its price, rating and
@@ -608,6 +642,7 @@ def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
     """
     titles: set[int] = set()
     lists: set[int] = set()
+    shelves: set[int] = set()
     run: list[int] = []
     plain = 0
 
@@ -619,6 +654,8 @@ def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
             lists.update(range(run[0], end + 1))
         else:  # (beside a longer text, a buying guide: its titles are still titles)
             titles.update(i for i in run if blocks[i][3][0].placement in (None, "main"))
+            if len(run) >= shelf and _priced(blocks, run, end):
+                shelves.update(range(run[0], end + 1))
 
     for index, (text, _links, linked, meta, _seg) in enumerate(blocks):
         if not linked or 2 * linked < len(text):
@@ -637,7 +674,7 @@ def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
             close(run)
         run, plain = [index], 0
     close(run)
-    return titles, lists
+    return titles, lists, shelves
 
 
 def _paragraph_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]

@@ -632,6 +632,8 @@ FURNITURE_HEADING = "under a heading that names page furniture (related posts, s
 CARD_LIST = "in a list of cards that holds more text than the densest part (a listing)"
 LINK_CARD_LIST = ("in a list of cards that are each one link (title, summary and price in one"
                   " <a>) and hold more text than the densest part (a listing)")
+SHELF = ("in a long run of tiles most of which show a price (a shop's shelf), beside a longer"
+         " text that is no article (a category's description, a buying guide)")
 CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
 LINKED_HEADING = ("linked heading in the densest part of a page's <main> or of a page that marks"
                   " no main content (the title of a teaser, a card, an entry)")
