@@ -404,7 +404,8 @@ def test_one_linked_line_between_paragraphs_is_not_a_card() -> None:
                                    "Quick view", "Wishlist", "Notify me when back in stock",
                                    "Get started", "Start your free trial", "Try it for free",
                                    "See plans", "View pricing", "Request pricing",
-                                   "Download for macOS Download for Windows"])
+                                   "Download for macOS Download for Windows", "Anzeige",
+                                   "Publicité", "Iklan"])
 def test_the_label_of_a_control_inside_main_is_not_main(label: str) -> None:
     html = f"<body><main>{ARTICLE}<div><span>{label}</span></div>{ARTICLE}</main></body>"
     assert placements(html)[label] == "sidebar"
@@ -1002,3 +1003,38 @@ def test_a_shops_shelf_of_priced_tiles_beside_a_longer_buying_guide_is_main() ->
     article = html.replace("<div class='guide'>", "<article>").replace("</div></body>",
                                                                       "</article></body>")
     assert placements(article)["Acme Headlamp 4"] != "main"
+def test_the_sections_of_a_landing_page_between_its_headline_and_its_text_are_main() -> None:
+    # a landing page: a headline, a pitch, feature sections of short lines, then the
+    # dense text (an FAQ); nothing marked as main
+    html = ("<body><div class='site-header'><a href='/'>Acme</a> <a href='/pricing'>Pricing</a>"
+            "</div><div class='hero'><h1>Garden care that lasts</h1>"
+            "<p>Trusted by gardeners in 40 countries.</p></div>"
+            "<div class='features'><h2>Why choose Acme plans?</h2>"
+            "<div><h3>Seasonal visits</h3><p>Four visits a year, booked for you.</p></div>"
+            "<div><h3>One price</h3><p>No surprises on the monthly bill.</p></div>"
+            "<p><a href='/features'>See every feature</a></p></div>"
+            f"<div class='faq'>{ARTICLE * 6}</div>"
+            "<div class='site-footer'><a href='/about'>About</a></div></body>")
+    why = {block.text: (block.placement, block.rule)
+           for block in explain_placement(html, "https://site.example/p")}
+    landing = ("main", "section of a landing page (no main content marked): between its"
+                       " headline or first pitch and its densest part")
+    for line in ("Trusted by gardeners in 40 countries.", "Why choose Acme plans?",
+                 "Seasonal visits", "Four visits a year, booked for you.", "One price",
+                 "No surprises on the monthly bill."):
+        assert why[line] == landing, line
+    assert why["Garden care that lasts"] == ("main", "headline")
+    # links stay out
+    assert why["See every feature"][0] == "nav"
+    # an unmarked article: a byline or a date under the headline says so, and the lines
+    # between it and the text are not the text
+    for byline in ("By Jo Gardener", "18 Nov 2019", "5 min read"):
+        article = html.replace("<p>Trusted by gardeners in 40 countries.</p>",
+                               f"<p>{byline}</p>")
+        placed = placements(article)
+        assert placed["Why choose Acme plans?"] == "header", byline
+        assert placed["Four visits a year, booked for you."] == "header", byline
+    # a page that marks its main content is left to it
+    marked = html.replace("<div class='faq'>", "<main>").replace(
+        "</div><div class='site-footer'>", "</main><div class='site-footer'>")
+    assert placements(marked)["Why choose Acme plans?"] == "header"

@@ -54,7 +54,9 @@ from .placement import (
     shop_line,
     reader_notice,
     call_to_action,
+    byline,
     dateline,
+    hero_text,
     sentence_line,
     small_print,
     user_panel,
@@ -386,6 +388,8 @@ def _place(page: ParsedPage, events: PageEvents,
             region.tag == "article" and region.start <= best < region.end for region in regions)
         # (a shop's shelf beside a longer description or buying guide is still its list)
         shelf = _SHELF_ITEMS if not article else 1 << 30
+        if not main.marked:
+            main.lead = _landing_lead(blocks, main.zone[0])
         if not thread:  # (on a thread the posts are the items)
             cards, grid, shelves = _card_titles(
                 blocks, content if content < _ARTICLE_TEXT else 1 << 62, events.elements, shelf)
@@ -675,6 +679,25 @@ def _tile_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
         run, plain = [index], 0
     close(run)
     return titles, lists, shelves
+
+
+def _landing_lead(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
+                  start: int) -> int | None:
+    """Where the text of a landing page starts, before ``start`` (its main content's
+    zone): the headline or the first paragraph of running text (a pitch), whichever
+    comes first; None when there is neither, or when a line between it and the zone
+    dates or signs the page (a byline, "5 min read": an article's headline)."""
+    lead = None
+    for text, _links, linked, meta, _seg in blocks:
+        if meta[1] >= start:
+            break
+        if lead is None:
+            if not (meta[2] == "h1" and 2 * linked < len(text) or hero_text(len(text), linked)):
+                continue
+            lead = meta[1]
+        if byline(text):
+            return None
+    return lead
 
 
 def _paragraph_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]

@@ -19,7 +19,7 @@ __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CL
            "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
            "user_panel", "reader_notice", "call_to_action", "dateline",
-           "sentence_line", "SHORT_LINE_CHARS"]
+           "sentence_line", "SHORT_LINE_CHARS", "byline", "hero_text"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -155,7 +155,8 @@ _CONTROL: Final = re.compile(
     r"|upvote|downvote|like|tweet|print|copy link|back to top|skip to (?:main )?content"
     r"|loading|search|submit|close|ajouter au panier|in den warenkorb|a[nñ]adir al carrito"
     r"|aggiungi al carrello|in winkelwagen|lire la suite|weiterlesen|leer m[aá]s"
-    r"|advertisement|sponsored(?: content)?|(?:article|story) continues below"
+    r"|advertisement|anzeige|publicit[ée]|publicidad|pubblicit[àa]|advertentie|reklama|iklan"
+    r"|sponsored(?: content)?|(?:article|story) continues below"
     r"|continue reading(?: below)?|filters?|filter (?:&|and) sort|sort(?: by)?"
     r"|sort (?:&|and) filter|refine(?: by| your results)?|clear all|compare|filtres|filtrer"
     r"|trier par|sortieren|next|prev(?:ious)?|\d+(?: ?[-–] ?\d+)? of \d+"
@@ -269,6 +270,12 @@ _LINE_WORDS: Final = 4
 _DATED_OR_SIGNED: Final = re.compile(
     r"\b(?:published|updated|posted|modified)\b|\d{1,2}:\d{2}|^by\b|\b(?:jan|feb|mar|apr|may"
     r"|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b", re.I)
+#: What else dates or signs a byline: how long the article takes to read ("5 min read",
+#: "11 minute read"), a date written day first ("18 Nov 2019") or in digits ("2019-11-18",
+#: "18/11/2019").
+_BYLINE: Final = re.compile(
+    r"\b\d+ ?(?:-| )?min(?:ute)?s?\.? read\b|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep"
+    r"|oct|nov|dec)[a-z]*\.?,? \d{4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
 #: Longest text that can be small print.
 _SMALL_PRINT_TEXT: Final = 400
 #: Longest text that can be a control's label.
@@ -338,6 +345,19 @@ def sentence_line(text: str) -> bool:
     today!")."""
     return (text.count(" ") >= _LINE_WORDS - 1 and text[-1] != "!"
             and _DATED_OR_SIGNED.search(text) is None)
+
+
+def byline(text: str) -> bool:
+    """Whether a short line dates or signs the page or a post: a date, a time, "By ...",
+    "Published ...", a reading time ("5 min read")."""
+    return len(text) <= _DATELINE_TEXT and (_DATED_OR_SIGNED.search(text) is not None
+                                            or _BYLINE.search(text) is not None)
+
+
+def hero_text(chars: int, linked: int) -> bool:
+    """Whether a block of ``chars`` characters (``linked`` of them in links) is a paragraph
+    long enough to be a page's own intro or pitch."""
+    return chars - linked >= _HERO_TEXT and 5 * linked < chars
 
 
 def furniture_heading(text: str) -> bool:
@@ -545,7 +565,7 @@ class Main:
     siblings: the stretch of the page between its header and its footer.
     """
 
-    __slots__ = ("spans", "zone", "thread", "marked", "short")
+    __slots__ = ("spans", "zone", "thread", "marked", "short", "lead")
 
     def __init__(self, spans: list[tuple[int, int]], zone: tuple[int, int]) -> None:
         self.spans = spans
@@ -553,6 +573,7 @@ class Main:
         self.thread = False  # the page is a forum thread or a Q&A page
         self.marked = True  # some element of the page is marked as main content
         self.short = False  # the densest part is too short to be an article
+        self.lead: int | None = None  # where a landing page's own text starts, before the zone
 
 
 def find_main(blocks: Sequence[tuple[int, int, int, int, int, int, int]],
@@ -628,6 +649,8 @@ DATELINE = "dateline (published, updated, last modified on a date)"
 SHOP_LINE = "a shop's service line (shipping, returns, result count, points)"
 HERO = ("paragraph of a page that is not an article (no main content marked, or a short"
         " densest part): an intro, a pitch, a description")
+LANDING = ("section of a landing page (no main content marked): between its headline or first"
+           " pitch and its densest part")
 FURNITURE_HEADING = "under a heading that names page furniture (related posts, sign-ups)"
 CARD_LIST = "in a list of cards that holds more text than the densest part (a listing)"
 LINK_CARD_LIST = ("in a list of cards that are each one link (title, summary and price in one"
@@ -678,8 +701,10 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     and ``<h2>`` headings and real paragraphs of an article container, and the
     ``<h1>`` anywhere (the headline) stay main, and so do paragraphs outside the
     zone on a page that is not an article (no main content marked, or a short
-    densest part, :attr:`Main.short`): an intro, a pitch; the rest is
-    furniture, named by where it sits.
+    densest part, :attr:`Main.short`): an intro, a pitch; so is, on a page that
+    marks no main content, what is not links between its headline or first
+    pitch and the zone (:attr:`Main.lead`: the sections of a landing page); the
+    rest is furniture, named by where it sits.
     """
     link_share = linked / chars if chars else 1.0
     first, last = main.zone
@@ -723,6 +748,8 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     if link_share >= 0.5:
         return "nav", LINKS_OUTSIDE
     if ((not main.marked or main.short and region.placement is None)
-            and chars - linked >= _HERO_TEXT and 5 * linked < chars):
+            and hero_text(chars, linked)):
         return "main", HERO
+    if main.lead is not None and main.lead <= pos < first and not main.marked and 5 * linked < chars:
+        return "main", LANDING
     return ("header", BEFORE) if pos < first else ("footer", AFTER)
