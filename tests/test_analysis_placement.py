@@ -1038,3 +1038,29 @@ def test_the_sections_of_a_landing_page_between_its_headline_and_its_text_are_ma
     marked = html.replace("<div class='faq'>", "<main>").replace(
         "</div><div class='site-footer'>", "</main><div class='site-footer'>")
     assert placements(marked)["Why choose Acme plans?"] == "header"
+
+
+def test_a_promotions_copy_inside_the_content_of_a_page_that_is_no_article_is_main() -> None:
+    # a service page: the offers sit in "cta-banner" boxes between its own paragraphs
+    promo = ("<div class='cta-banner' id='spring-promo'><h3>Spring offer</h3>"
+             "<p>Save $50 on your first garden visit when you book before May.</p>"
+             "<a href='/book'>Get started</a></div>")
+    html = (f"<body><div class='text'>{ARTICLE * 3}{promo}{ARTICLE.replace('Acme', 'Acme Co') * 3}"
+            "</div></body>")
+    why = {block.text: (block.placement, block.rule)
+           for block in explain_placement(html, "https://site.example/p")}
+    offer = "Save $50 on your first garden visit when you book before May."
+    assert why[offer] == ("main", "copy of a promotion between the main content's first and"
+                                  " last paragraphs, on a page that is not an article (an offer,"
+                                  " a plan)")
+    # its heading and its button stay out
+    assert why["Spring offer"][0] == "sidebar"
+    assert why["Get started"][0] == "sidebar"
+    # in an article, the same box is a promotion beside the text
+    article = html.replace("<div class='text'>", "<article>").replace("</div></body>",
+                                                                      "</article></body>")
+    assert placements(article)[offer] == "sidebar"
+    # and so it is outside the page's text
+    outside = (f"<body><div class='text'>{ARTICLE * 3}{ARTICLE.replace('Acme', 'Acme Co') * 3}"
+               f"</div>{promo}</body>")
+    assert placements(outside)[offer] == "sidebar"

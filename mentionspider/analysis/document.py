@@ -31,6 +31,7 @@ from .placement import (
     IN_ZONE,
     LINK_CARD_LIST,
     LINK_DENSE_MAIN,
+    PROMO_IN_CONTENT,
     LINK_LIST,
     LINKS_OUTSIDE,
     MAIN_REGION_TEXT,
@@ -57,6 +58,8 @@ from .placement import (
     byline,
     dateline,
     hero_text,
+    promo_copy,
+    promo_in_content,
     sentence_line,
     small_print,
     user_panel,
@@ -401,10 +404,17 @@ def _place(page: ParsedPage, events: PageEvents,
     paragraphs = _paragraph_runs(blocks) if main is not None else {}
     by_seg: dict[int, str] = {}
     out = page.blocks
+    # (on a page that is no article, a promotion's copy between the page's own paragraphs
+    # is its text: the offers of a landing page)
+    landing = main.zone if main is not None and (not main.marked or main.short) else None
     for index, (text, links, linked, meta, seg) in enumerate(blocks):
         placement = meta[0].placement
         rule = MARKUP
-        if placement is None or placement == "main":
+        if (landing is not None and placement == "sidebar" and promo_copy(len(text), linked)
+                and promo_in_content(meta[0], landing) and not call_to_action(text)
+                and not reader_notice(text) and not small_print(text)):
+            placement, rule = "main", PROMO_IN_CONTENT
+        elif placement is None or placement == "main":
             if main is not None:
                 placement, rule = block_placement(meta[0], meta[1], len(text), linked,
                                                   meta[2], main,

@@ -19,7 +19,8 @@ __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CL
            "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
            "user_panel", "reader_notice", "call_to_action", "dateline",
-           "sentence_line", "SHORT_LINE_CHARS", "byline", "hero_text"]
+           "sentence_line", "SHORT_LINE_CHARS", "byline", "hero_text", "promo_copy",
+           "promo_in_content"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -108,6 +109,12 @@ _POSTER: Final = re.compile(
 #: wrapper around the content, even on a page whose own text is shorter than its legalese.
 _CONSENT: Final = re.compile(r"(?<![a-z0-9])(?:cookies?|consent|gdpr|onetrust|cookiebot)"
                              r"(?![a-z0-9])")
+#: A promotion or a call to action by its class or id ("cta-banner", "cmp-cta__container",
+#: "promo-wildlife", "ctaUpperText"): on a page that is no article, its copy between the
+#: page's own paragraphs is the page's text (an offer, a plan).
+_PROMO: Final = re.compile(r"(?<![a-z0-9])(?:cta|promo)(?![a-z0-9])")
+#: Running text (besides links) from which a promotion's block is copy, not a button.
+_PROMO_TEXT: Final = 40
 _BOILERPLATE: Final = frozenset({"nav", "header", "footer", "sidebar"})
 #: What CLASS_SIGNALS says of an element that its class names hide.
 HIDDEN: Final = "hidden"
@@ -502,6 +509,24 @@ def user_panel(region: Region) -> bool:
 _USER_PANELS: Final[dict[str, bool]] = {}
 
 
+def promo_copy(chars: int, linked: int) -> bool:
+    """Whether a block of ``chars`` characters (``linked`` of them in links) is long enough,
+    and not links, to be a promotion's copy rather than its button."""
+    return chars - linked >= _PROMO_TEXT and 2 * linked < chars
+
+
+def promo_in_content(region: Region, zone: tuple[int, int]) -> bool:
+    """Whether the region that made a block furniture is a promotion or a call to action by
+    its class or id (not a landmark) that lies inside the main content's ``zone``."""
+    while region.parent is not None and region.parent.placement == region.placement and (
+            region.kind != region.placement):
+        region = region.parent
+    if region.landmark or not zone[0] < region.start < region.end < zone[1]:
+        return False
+    names = f"{region.attrib.get('class', '')} {region.attrib.get('id', '')}"
+    return _PROMO.search(_CAMEL.sub(" ", names).lower()) is not None
+
+
 def _consent(region: Region) -> bool:
     """Whether a region's class or id names a cookie or consent dialog."""
     names = f"{region.attrib.get('class', '')} {region.attrib.get('id', '')}"
@@ -651,6 +676,8 @@ HERO = ("paragraph of a page that is not an article (no main content marked, or 
         " densest part): an intro, a pitch, a description")
 LANDING = ("section of a landing page (no main content marked): between its headline or first"
            " pitch and its densest part")
+PROMO_IN_CONTENT = ("copy of a promotion between the main content's first and last paragraphs,"
+                    " on a page that is not an article (an offer, a plan)")
 FURNITURE_HEADING = "under a heading that names page furniture (related posts, sign-ups)"
 CARD_LIST = "in a list of cards that holds more text than the densest part (a listing)"
 LINK_CARD_LIST = ("in a list of cards that are each one link (title, summary and price in one"
