@@ -1064,3 +1064,13 @@ def test_a_promotions_copy_inside_the_content_of_a_page_that_is_no_article_is_ma
     outside = (f"<body><div class='text'>{ARTICLE * 3}{ARTICLE.replace('Acme', 'Acme Co') * 3}"
                f"</div>{promo}</body>")
     assert placements(outside)[offer] == "sidebar"
+
+
+@pytest.mark.parametrize(("value", "placement"), [
+    ("AccordionTextItem_item__adF2E", None), ("ColorfulIcon_product-intelligence__qcfAD", None),
+    ("ShowPage_sidebar__l3SeF", "sidebar"), ("SiteFooter_links__Ab3dE", "footer"),
+    ("nav__item", "nav"), ("card__title", None),
+])
+def test_the_hash_of_a_css_modules_class_is_no_word(value: str, placement: str | None) -> None:
+    # "__adF2E" is no ad, whatever the class names before it say still counts
+    assert class_signal(value) == placement

@@ -65,6 +65,11 @@ _PREFIXES: Final = (
 _PRIORITY: Final = ("comments", "nav", "sidebar", "footer", "header")
 _PREFIX_KIND: Final = dict(_PREFIXES)
 _CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
+#: The hash that CSS modules (Next.js, webpack's css-loader) add to a class name,
+#: ``Name_local__adF2E``: five characters with a capital or a digit after "__", which read
+#: as words once split on camelCase ("ad F2E", "qcf AD").
+_MODULE_HASH: Final = re.compile(
+    r"(?<=[A-Za-z0-9])__(?=[A-Za-z0-9_-]{0,4}[A-Z0-9])[A-Za-z0-9_-]{5}(?![A-Za-z0-9_-])")
 # One token of a class/id value: (prefix, "") or ("", exact word).
 _VOCABULARY: Final = re.compile(
     r"(?<![a-z0-9])(?:(%s)[a-z0-9]*|(%s))(?![a-z0-9])" % (
@@ -409,6 +414,9 @@ class _ClassSignals(dict[str, "str | None"]):
         if not _HIDING.isdisjoint(tokens) and not any(map(_SHOWING.match, tokens)):
             self[value] = HIDDEN
             return HIDDEN
+        if "__" in value:
+            # a CSS module's hash ("AccordionTextItem_item__adF2E"): no words ("ad F2E")
+            value = _MODULE_HASH.sub(" ", value)
         lowered = value.lower()
         if lowered != value:
             lowered = _CAMEL.sub(" ", value).lower()
