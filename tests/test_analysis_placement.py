@@ -405,7 +405,7 @@ def test_one_linked_line_between_paragraphs_is_not_a_card() -> None:
                                    "Get started", "Start your free trial", "Try it for free",
                                    "See plans", "View pricing", "Request pricing",
                                    "Download for macOS Download for Windows", "Anzeige",
-                                   "Publicité", "Iklan"])
+                                   "Publicité", "Iklan", "Add all 3 to cart"])
 def test_the_label_of_a_control_inside_main_is_not_main(label: str) -> None:
     html = f"<body><main>{ARTICLE}<div><span>{label}</span></div>{ARTICLE}</main></body>"
     assert placements(html)[label] == "sidebar"
@@ -1074,3 +1074,52 @@ def test_a_promotions_copy_inside_the_content_of_a_page_that_is_no_article_is_ma
 def test_the_hash_of_a_css_modules_class_is_no_word(value: str, placement: str | None) -> None:
     # "__adF2E" is no ad, whatever the class names before it say still counts
     assert class_signal(value) == placement
+
+
+PRODUCT_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+              '"Product", "name": "Acme trowel"}</script>')
+
+
+def product_page(head: str = PRODUCT_LD, wrapper: str = "<div class='product'>{}</div>") -> str:
+    """A shop's product page: a gallery, a buy box (name, price, button, stock), the
+    description, short lines of specifications, the footer."""
+    return (f"<html><head>{head}</head><body><header><nav><a href='/'>Home</a> "
+            "<a href='/shop'>Shop</a></nav></header>" + wrapper.format(
+                "<div class='gallery'><img src='t.jpg' alt=''></div><div class='buy'>"
+                "<h1>Acme trowel</h1><div>Forged in Sheffield</div><div>$19.95</div>"
+                "<div><button>Add to cart</button></div><div>In stock</div></div>"
+                f"<div class='description'>{ARTICLE}</div><div class='specs'>"
+                "<div>Blade: stainless steel</div><div>Weight: 180 g</div></div>")
+            + "<footer><p>Acme Widgets Ltd, 1 Garden Lane</p></footer></body></html>")
+
+
+@pytest.mark.parametrize("html", [
+    product_page(),
+    product_page(head="", wrapper="<div itemscope itemtype='https://schema.org/Product'>{}</div>"),
+])
+def test_a_products_page_is_main_from_its_name_to_the_footer(html: str) -> None:
+    why = {block.text: (block.placement, block.rule)
+           for block in explain_placement(html, "https://site.example/p")}
+    rule = ("a product's page (schema.org Product, no article): from the product's name (the"
+            " <h1>) to the page's footer")
+    for line in ("Blade: stainless steel", "Weight: 180 g"):
+        assert why[line] == ("main", rule), line
+    # (the buy box before the description is main as a landing page's section already)
+    assert {why[line][0] for line in ("Acme trowel", "Forged in Sheffield", "$19.95")} == {
+        "main"}
+    # its buttons and states are still not, nor is what sits outside the span
+    assert why["Add to cart"][0] == "sidebar"
+    assert why["In stock"][0] == "sidebar"
+    assert why["Home Shop"][0] == "nav"
+    assert why["Acme Widgets Ltd, 1 Garden Lane"][0] == "footer"
+
+
+@pytest.mark.parametrize("head", [
+    "",
+    PRODUCT_LD + ('<script type="application/ld+json">{"@type": "BlogPosting", "headline": '
+                  '"Acme trowel"}</script>'),
+])
+def test_a_page_without_a_product_or_with_an_article_has_no_products_span(head: str) -> None:
+    result = placements(product_page(head=head))
+    assert result["Blade: stainless steel"] == "footer"
+    assert result["Weight: 180 g"] == "footer"

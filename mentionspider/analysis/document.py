@@ -38,6 +38,7 @@ from .placement import (
     MARKUP,
     NO_MAIN,
     NOTICE,
+    PRODUCT,
     CALL_TO_ACTION,
     DATELINE,
     SHORT_LINE,
@@ -51,6 +52,7 @@ from .placement import (
     control_label,
     find_main,
     furniture_heading,
+    product_page,
     resolve_regions,
     shop_line,
     reader_notice,
@@ -105,6 +107,9 @@ _ARTICLE_TEXT: Final = 1000
 # Rules that place a block beside the main content, which a listing's own list of cards
 # overrides.
 _BESIDE_THE_CONTENT: Final = frozenset({BEFORE, AFTER, LINKS_OUTSIDE, LINK_LIST, SHORT_LINE})
+# Rules that place a block beside the main content by where it sits, which the span of a
+# product's page overrides.
+_BESIDE_THE_PRODUCT: Final = frozenset({BEFORE, AFTER, SHORT_LINE})
 # Rules whose explanation names the element that made the region.
 _WITH_SIGNAL: Final = frozenset({MARKUP, IN_MAIN_REGION, LINK_DENSE_MAIN, MAIN_REGION_TEXT})
 # Builds the named tuples of a page (LinkSpan, TextBlock, Anchor: hundreds a page) in C:
@@ -400,6 +405,7 @@ def _place(page: ParsedPage, events: PageEvents,
         link_cards, link_grid, link_shelves = _link_cards(
             blocks, content if content < _ARTICLE_TEXT and not article else 1 << 62, shelf)
         shelves = set(shelves) | link_shelves
+    product = _product_span(events, blocks) if main is not None else None
     under = _under_furniture_headings(blocks, events.elements) if main is not None else ()
     paragraphs = _paragraph_runs(blocks) if main is not None else {}
     by_seg: dict[int, str] = {}
@@ -423,6 +429,9 @@ def _place(page: ParsedPage, events: PageEvents,
                     run = paragraphs.get(meta[0].top)
                     if run is not None and run[0] < meta[1] < run[1] and sentence_line(text):
                         placement, rule = "main", BETWEEN_PARAGRAPHS
+                if (product is not None and rule in _BESIDE_THE_PRODUCT
+                        and product[0] <= meta[1] < product[1]):
+                    placement, rule = "main", PRODUCT
                 if index in grid and rule in _BESIDE_THE_CONTENT:
                     placement, rule = "main", CARD_LIST
                 elif index in link_grid and rule in _BESIDE_THE_CONTENT:
@@ -754,6 +763,29 @@ def _under_furniture_headings(blocks: list[tuple[str, tuple[LinkSpan, ...], int,
             found.add(index)
             index += 1
     return found
+
+
+def _product_span(events: PageEvents,
+                  blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]
+                  ) -> tuple[int, int] | None:
+    """On a product's page (schema.org Product, no article), the positions from its
+    ``<h1>`` (the product's name) to the start of the page's footer (the first footer
+    region after it that is not inside another region), or to the end of the page; else None.
+
+    A product's page is its name, price, options, description and specifications, spread
+    over a gallery, a buy box, tabs and tables: no part of it is dense enough to stand
+    for the rest, as an article's text does.
+    """
+    if not product_page(events.itemtypes, "".join(events.ld_json)):
+        return None
+    start = next((meta[1] for _t, _l, _k, meta, _s in blocks if meta[2] == "h1"), None)
+    if start is None:
+        return None
+    end = next((region.start for region in events.regions
+                if region.kind == "footer" and region.placement == "footer"
+                and region.start > start and region.parent is not None
+                and region.parent.placement is None), 1 << 62)
+    return start, end
 
 
 def _is_thread(events: PageEvents,

@@ -20,7 +20,7 @@ __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CL
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
            "user_panel", "reader_notice", "call_to_action", "dateline",
            "sentence_line", "SHORT_LINE_CHARS", "byline", "hero_text", "promo_copy",
-           "promo_in_content"]
+           "promo_in_content", "product_page"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -160,7 +160,8 @@ _SEPARATORS: Final = r"[\s.:!?…›»→>+|-]*"
 #: that sites of every kind repeat (shops, forums, blogs), in a few languages.
 _CONTROL: Final = re.compile(
     rf"(?:{_PRICE}{_SEPARATORS})?"
-    r"(?:(?:add to (?:cart|bag|basket|wish ?list|list|registry|favou?rites)|buy (?:it )?now"
+    r"(?:(?:add (?:[\w-]+ ){0,3}to (?:cart|bag|basket)|add to (?:wish ?list|list|registry"
+    r"|favou?rites)|buy (?:it )?now"
     r"|shop now|order now|book now|notify me|sign (?:up|in|out)(?: for free)?|log ?(?:in|out)"
     r"|register|subscribe(?: now)?|(?:read|learn|see|show|load|view) more|more"
     r"|click to (?:expand|shrink)|share(?: this(?: \w+)?)?|save this \w+|reply|quote|report"
@@ -471,6 +472,24 @@ _POST_TYPES: Final = re.compile(r"schema\.org/(?:DiscussionForumPosting|Question
                                 r"|SocialMediaPosting)\b", re.I)
 
 
+#: schema.org types of a product (microdata's itemtype, JSON-LD's "@type"), and of an article.
+_PRODUCT_TYPE: Final = re.compile(
+    r'(?:schema\.org/|"@type"\s*:\s*(?:\[[^\]]*?)?")(?:Product|ProductGroup|IndividualProduct)\b'
+    r'(?![/-])', re.I)
+_ARTICLE_TYPE: Final = re.compile(
+    r'(?:schema\.org/|"@type"\s*:\s*(?:\[[^\]]*?)?")(?:\w*Article|\w*BlogPosting)\b', re.I)
+
+
+def product_page(itemtypes: Sequence[str], ld_json: str) -> bool:
+    """Whether a page's schema.org types (its ``itemtype`` values and the text of its
+    JSON-LD scripts) make it a product's page: a Product and no article."""
+    types = " ".join(itemtypes)
+    if "roduct" not in types and "roduct" not in ld_json:
+        return False
+    return ((_PRODUCT_TYPE.search(types) is not None or _PRODUCT_TYPE.search(ld_json) is not None)
+            and _ARTICLE_TYPE.search(types) is None and _ARTICLE_TYPE.search(ld_json) is None)
+
+
 def post_type(itemtype: str) -> bool:
     """Whether a schema.org ``itemtype`` is that of a forum post, a question or an answer."""
     return _POST_TYPES.search(itemtype) is not None
@@ -695,6 +714,8 @@ SHELF = ("in a long run of tiles most of which show a price (a shop's shelf), be
 CARD_TITLE = "title of an item with its own text (a card, a teaser, a product)"
 LINKED_HEADING = ("linked heading in the densest part of a page's <main> or of a page that marks"
                   " no main content (the title of a teaser, a card, an entry)")
+PRODUCT = ("a product's page (schema.org Product, no article): from the product's name (the"
+           " <h1>) to the page's footer")
 THREAD_POSTS = ("post of a thread: between its title (or first poster's panel) and the end of"
                 " the last post")
 

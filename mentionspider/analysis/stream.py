@@ -43,7 +43,7 @@ _TAG_CODES: Final = {
     **dict.fromkeys(SKIP_TAGS, _IS_SKIPPED), "html": _IS_ROOT, "body": _IS_ROOT, "a": _IS_A,
     "br": _IS_BR, "img": _IS_IMG}
 # Elements that PageEvents._skipped_start reads inside a subtree that is not visible.
-_READ_WHEN_SKIPPED: Final = frozenset({"title", "base", "a", "img"})
+_READ_WHEN_SKIPPED: Final = frozenset({"title", "base", "a", "img", "script"})
 # Control characters that mark structure in the page's text stream. They are not
 # whitespace to str.split, and keep an ASCII page's text ASCII (fast to normalise).
 # A page whose own text holds them is streamed again with them removed.
@@ -144,6 +144,8 @@ class PageEvents:
         self.base: str | None = None
         self.lang: str | None = None
         self.thread = False  # the page has schema.org forum posts, questions or answers
+        self.itemtypes: list[str] = []  # the page's itemtype values
+        self.ld_json: list[str] = []  # the text of its JSON-LD scripts
         self.noscript = 0  # characters of text inside <noscript> (not read as visible)
         self.read_noscript = False  # read <noscript> as visible text (see stream())
         self.segments = False  # the page has React's hidden streamed segments (see stream())
@@ -178,6 +180,8 @@ class PageEvents:
             if code == _IS_ROOT:  # its class names say nothing (and never hide the page)
                 if tag == "html" and self.lang is None:
                     self.lang = attrib.get("lang") or attrib.get("xml:lang")
+                if "itemtype" in attrib:  # (the page's own type: <html itemtype=...NewsArticle>)
+                    self.itemtypes.append(attrib["itemtype"])
             else:
                 names = attrib["class"] if "class" in attrib else None
                 if "id" in attrib:
@@ -194,8 +198,10 @@ class PageEvents:
                                             attrib.get("itemprop"))
                     if signal is not None:
                         kind, landmark = signal
-                if "itemtype" in attrib and not self.thread and post_type(attrib["itemtype"]):
-                    self.thread = True
+                if "itemtype" in attrib:
+                    self.itemtypes.append(attrib["itemtype"])
+                    if not self.thread and post_type(attrib["itemtype"]):
+                        self.thread = True
             if (hidden or ("hidden" in attrib or "aria-hidden" in attrib
                            or "style" in attrib) and _is_hidden(attrib)) and not _folded(attrib):
                 if kind is not None:
@@ -234,7 +240,7 @@ class PageEvents:
     def end(self, tag: str) -> None:
         if self.skip:
             self.skip -= 1
-            if not self.skip or (self.capture is not None and tag in ("a", "title")):
+            if not self.skip or (self.capture is not None and tag in ("a", "title", "script")):
                 self.capture = self.hidden_link = None
             return
         tick = self.tick = self.tick + 1
@@ -284,6 +290,11 @@ class PageEvents:
         if tag == "title":
             if self.title is None and self.skip_kind in ("head", "title"):
                 self.title = self.capture = []
+        elif tag == "script":
+            # JSON-LD: the schema.org types it names are read after the stream
+            if self.capture is None and "ld+json" in attrib.get("type", ""):
+                self.ld_json.append("\n")
+                self.capture = self.ld_json
         elif tag == "base":
             if self.base is None and attrib.get("href") is not None:
                 self.base = attrib["href"]
