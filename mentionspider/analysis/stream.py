@@ -42,6 +42,10 @@ _TAG_CODES: Final = {
     **dict.fromkeys(BLOCK_TAGS, _IS_BLOCK), **dict.fromkeys(LANDMARK_TAGS, _IS_LANDMARK),
     **dict.fromkeys(SKIP_TAGS, _IS_SKIPPED), "html": _IS_ROOT, "body": _IS_ROOT, "a": _IS_A,
     "br": _IS_BR, "img": _IS_IMG}
+# Attributes that PageEvents.start reads of an inline element (for its placement, or to
+# skip it as hidden): an inline element without any of them only opens a frame.
+_SIGNAL_ATTRIBUTES: Final = frozenset(
+    {"class", "id", "role", "itemprop", "itemtype", "hidden", "aria-hidden", "style"})
 # Elements that PageEvents._skipped_start reads inside a subtree that is not visible.
 _READ_WHEN_SKIPPED: Final = frozenset({"title", "base", "a", "img", "script"})
 # Control characters that mark structure in the page's text stream. They are not
@@ -164,6 +168,10 @@ class PageEvents:
             return
         tick = self.tick = self.tick + 1
         code = _TAG_CODES.get(tag, _IS_INLINE)
+        if code == _IS_INLINE and (not attrib or _SIGNAL_ATTRIBUTES.isdisjoint(attrib)):
+            # (most elements of a page: a <span>, <b>, <i> that signals nothing)
+            self.frames.append((self.region, False, tick, False, tag))
+            return
         if code == _IS_SKIPPED:
             if tag != "noscript" or not self.read_noscript:
                 self.skip, self.skip_kind = 1, tag
@@ -269,9 +277,11 @@ class PageEvents:
             elif self.skip_kind == "noscript":
                 self.noscript += len(text.strip())
             return
-        self.parts.append(text)
-        if not self.dirty and not text.isspace():
+        if not self.dirty:
+            if text.isspace():
+                return  # (whitespace before a block's first text is never block text)
             self.dirty = True
+        self.parts.append(text)
 
     def close(self) -> None:
         if self.dirty:
