@@ -3,6 +3,9 @@ and versus the whole page analysis (parse, visible text, placement, mentions, li
 
     python benchmarks/analysis_speed.py [CORPUS_DIR] [--rounds N]
 
+CORPUS_DIR is the article benchmark (default, ``ground-truth.json``) or a corpus laid
+out as WCXB's (``ground-truth/NNNN.json``, e.g. ``../shared/corpora/wcxb-dev``).
+
 Pages are decompressed into memory first; each step's figure is the best of
 ``--rounds`` passes over the whole corpus, the steps taking turns round by round.
 """
@@ -16,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
-
+import placement_wcxb
 from placement_corpus import DEFAULT_CORPUS, load_corpus
 
 from mentionspider.analysis.document import parse_page
@@ -33,6 +36,14 @@ ANALYSER = PageAnalyser(
 
 def analyse(html: bytes, url: str) -> object:
     return ANALYSER.analyse(parse_page(html, url))
+
+
+def load_pages(path: Path) -> list[tuple[bytes, str]]:
+    """(html, url) of every page of the corpus at ``path``, in either layout."""
+    if (path / "ground-truth").is_dir():
+        return [(html, url) for _id, _kind, url, html, _with, _without
+                in placement_wcxb.load_corpus(path)]
+    return [(html, url) for _id, html, url, _body in load_corpus(path)]
 
 
 def one_pass(pages: list[tuple[bytes, str]], work: Callable[[bytes, str], object]) -> float:
@@ -63,7 +74,7 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    pages = [(html, url) for _id, html, url, _body in load_corpus(args.corpus)]
+    pages = load_pages(args.corpus)
     megabytes = sum(len(html) for html, _ in pages) / 1e6
     rates = best_rates(pages, {"bare": lambda html, url: lxml.html.fromstring(html),
                                "parse_page": parse_page, "whole": analyse}, args.rounds)
