@@ -63,6 +63,7 @@ from .placement import (
     promo_copy,
     promo_in_content,
     sentence_line,
+    shows_price,
     small_print,
     user_panel,
 )
@@ -96,8 +97,6 @@ _GRID_DEPTH: Final = 12
 #: Items from which a run of tiles most of which show a price is a shop's shelf, the page's
 #: own list whatever text is denser beside it (unless that is an article container's).
 _SHELF_ITEMS: Final = 8
-#: A price in a tile's text: "$1,219", "£ 77", "29,90 €", "199 kr".
-_PRICE: Final = re.compile(r"[$£€¥₹]\s?\d|\d\s?(?:€|kr|zł|usd|eur|gbp)\b", re.I)
 #: Cards a run needs to be the page's own list when it holds more text than the densest part.
 _CARD_LIST: Final = 4
 #: Plain blocks (a price, a rating) a tile has after its title, at least, in a run of tiles.
@@ -571,7 +570,7 @@ def _priced(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
     show a price: the tiles of a shop's shelf, not a list of stories."""
     bounds = [*starts[1:], end + 1]
     priced = sum(1 for first, stop in zip(starts, bounds)
-                 if any(_PRICE.search(blocks[i][0]) for i in range(first, stop)))
+                 if any(shows_price(blocks[i][0]) for i in range(first, stop)))
     return 2 * priced >= len(starts)
 
 

@@ -20,7 +20,7 @@ __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CL
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
            "user_panel", "reader_notice", "call_to_action", "dateline",
            "sentence_line", "SHORT_LINE_CHARS", "byline", "hero_text", "promo_copy",
-           "promo_in_content", "product_page"]
+           "promo_in_content", "product_page", "shows_price"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -153,13 +153,15 @@ SHORT_LINE_CHARS: Final = 120
 
 
 #: A price on a shop's button ("Add to cart - $110", "$130 Add to cart", "Add to Cart-€549.99").
-_PRICE: Final = r"(?:[$€£] ?\d[\d,.]*|\d[\d,.]* ?(?:€|\$|£|usd|eur|gbp))"
+_BUTTON_PRICE: Final = r"(?:[$€£] ?\d[\d,.]*|\d[\d,.]* ?(?:€|\$|£|usd|eur|gbp))"
+#: A price anywhere in a tile's text: "$1,219", "£ 77", "29,90 €", "199 kr".
+_PRICE: Final = re.compile(r"[$£€¥₹]\s?\d|\d\s?(?:€|kr|zł|usd|eur|gbp)\b", re.I)
 #: What sits between the parts of a control's label.
 _SEPARATORS: Final = r"[\s.:!?…›»→>+|-]*"
 #: Short blocks that are the label of a control, not content: buttons and calls to action
 #: that sites of every kind repeat (shops, forums, blogs), in a few languages.
 _CONTROL: Final = re.compile(
-    rf"(?:{_PRICE}{_SEPARATORS})?"
+    rf"(?:{_BUTTON_PRICE}{_SEPARATORS})?"
     r"(?:(?:add (?:[\w-]+ ){0,3}to (?:cart|bag|basket)|add to (?:wish ?list|list|registry"
     r"|favou?rites)|buy (?:it )?now"
     r"|shop now|order now|book now|notify me|sign (?:up|in|out)(?: for free)?|log ?(?:in|out)"
@@ -182,7 +184,7 @@ _CONTROL: Final = re.compile(
     r"|try (?:it )?(?:for )?free|(?:see|view|compare) (?:all )?(?:plans|pricing)|request pricing"
     r"|download (?:now|for (?:windows|mac ?os|mac|linux|ios|android)))"
     # (a button's label twice: its text and its hint)
-    rf"{_SEPARATORS}(?:{_PRICE}{_SEPARATORS})?)+")
+    rf"{_SEPARATORS}(?:{_BUTTON_PRICE}{_SEPARATORS})?)+")
 #: Headings that name a block of page furniture: what follows them, up to the next
 #: heading, is not the page's own content either.
 _FURNITURE_HEADING: Final = re.compile(
@@ -358,6 +360,11 @@ def sentence_line(text: str) -> bool:
     today!")."""
     return (text.count(" ") >= _LINE_WORDS - 1 and text[-1] != "!"
             and _DATED_OR_SIGNED.search(text) is None)
+
+
+def shows_price(text: str) -> bool:
+    """Whether a block shows a price ("$1,219", "29,90 €"): a shop's tile, not a story's."""
+    return _PRICE.search(text) is not None
 
 
 def byline(text: str) -> bool:
@@ -625,7 +632,8 @@ class Main:
         self.thread = False  # the page is a forum thread or a Q&A page
         self.marked = True  # some element of the page is marked as main content
         self.short = False  # the densest part is too short to be an article
-        self.lead: int | None = None  # where a landing page's own text starts, before the zone
+        # where the text of a page that marks no main content starts, before the zone
+        self.lead: int | None = None
 
 
 def find_main(blocks: Sequence[tuple[int, int, int, int, int, int, int]],
@@ -806,6 +814,6 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     if ((not main.marked or main.short and region.placement is None)
             and hero_text(chars, linked)):
         return "main", HERO
-    if main.lead is not None and main.lead <= pos < first and not main.marked and 5 * linked < chars:
+    if main.lead is not None and main.lead <= pos < first and 5 * linked < chars:
         return "main", LANDING
     return ("header", BEFORE) if pos < first else ("footer", AFTER)
