@@ -519,12 +519,32 @@ def test_the_intro_of_a_page_that_marks_no_main_content_is_main() -> None:
 @pytest.mark.parametrize("line", ["© 2025 Acme Widgets Ltd.", "Copyright 2025 Acme News.",
                                   "Disclaimer: the views expressed are the author's own.",
                                   "Follow us on Twitter for more garden tips.",
-                                  "Subscribe to the Acme newsletter"])
+                                  "Subscribe to the Acme newsletter",
+                                  "By clicking Subscribe, you agree to our Terms of Use.",
+                                  "By using this site, you consent to our use of cookies.",
+                                  "By posting a comment, you agree to our privacy policy.",
+                                  "This work is licensed under a Creative Commons Attribution"
+                                  " 4.0 License.",
+                                  "Except as otherwise noted, the content of this page is"
+                                  " licensed under the Apache 2.0 License.",
+                                  "Text is available under the Creative Commons Attribution"
+                                  " License; additional terms may apply.",
+                                  "Acme is a registered trademark of Acme Tools Inc."])
 def test_small_print_inside_the_main_content_is_not_main(line: str) -> None:
     html = f"<body><article>{ARTICLE}<p>{line}</p>{ARTICLE}</article></body>"
     assert placements(html)[line] == "footer"
     rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
-    assert rules[line] == "small print (copyright, disclaimer, follow us)"
+    assert rules[line].startswith("small print (copyright, disclaimer, licence, trademark")
+
+
+@pytest.mark.parametrize("line", [
+    "By the time you agree on a trowel, the season is over, so we picked three for you.",
+    "Our trowels are licensed under the old Acme patents, which ran out in 1990 at last.",
+    "Acme is a registered trademark of Acme Tools Inc., and so the shop was renamed. "
+    "That was the start of a long dispute over the trowel's name and its design."])
+def test_sentences_that_only_touch_on_terms_or_trademarks_are_main(line: str) -> None:
+    html = f"<body><article>{ARTICLE}<p>{line}</p>{ARTICLE}</article></body>"
+    assert placements(html)[line] == "main"
 
 
 def test_paragraphs_beside_a_short_densest_part_that_is_no_article_are_main() -> None:

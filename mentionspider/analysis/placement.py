@@ -201,10 +201,23 @@ _FURNITURE_HEADING: Final = re.compile(
     r" viewed(?: products| items| pages)?)[\s.:!?…]*")
 #: Lines that are a page's legal small print or a call to follow it, wherever they sit:
 #: "© 2025 ...", "Copyright ...", "All rights reserved", "Disclaimer: ...", "Citation: ...",
-#: "Follow us on ...", "Subscribe to ...".
+#: "Follow us on ...", "Subscribe to ...", the terms a form's button stands for ("By
+#: clicking Subscribe, you agree to our Terms", "By using this site, you consent to ..."),
+#: the page's licence ("This work is licensed under a Creative Commons ...", "Except as
+#: otherwise noted, ...", "Text is available under ...") and trademark notices ("Acme is
+#: a registered trademark of Acme Inc.").
 _SMALL_PRINT: Final = re.compile(
     r"\(?(?:disclaimer\b|copyright\b|©|\(c\) ?\d{4}|all rights reserved|citation:"
-    r"|follow (?:us|@\w+) on\b|subscribe to\b)", re.I)
+    r"|follow (?:us|@\w+) on\b|subscribe to\b"
+    r"|by (?:using|clicking|posting|signing|submitting|continuing|subscribing|registering"
+    r"|creating|providing|entering)\b[^.]{0,120}?\byou(?: are)? (?:\w+ )?(?:agree|consent"
+    r"|accept|acknowledge|confirm)"
+    r"|except (?:as|where) otherwise noted\b"
+    r"|[^.]{0,60}\b(?:is |are )?(?:available|licensed) under (?:a |the )?(?:creative commons"
+    r"|cc[ -]by|mit|apache|gnu|gpl)\b"
+    # (a trademark notice is all the block: one sentence)
+    r"|[^.]{1,80}\b(?:is|are) (?:an? )?(?:registered )?trade ?marks? (?:of|owned by)\b[^.]{1,80}"
+    r"\.?$)", re.I)
 #: A shop's service lines, wherever they sit: shipping and returns terms, a list's result
 #: count, a loyalty scheme's points, the price's label, the reviews' heading, the product's
 #: stock ("In stock", "Out of stock", "Only 3 left", "Low in stock, only 6 left").
@@ -700,7 +713,8 @@ BEFORE = "before the main content"
 AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
 CONTROL = "label of a control or a line of a poster's panel (\"Add to cart\", \"Posts: 116\")"
-SMALL_PRINT = "small print (copyright, disclaimer, follow us)"
+SMALL_PRINT = ("small print (copyright, disclaimer, licence, trademark, the terms a form's"
+               " button agrees to, follow us)")
 NOTICE = ("notice to the reader (sign up or log in to take part, paywall, newsletter,"
           " affiliate disclosure, closed thread)")
 CALL_TO_ACTION = ("call to action (contact us, request a quote, delivered to your inbox, was"
