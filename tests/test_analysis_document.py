@@ -109,11 +109,11 @@ def test_link_spans_skip_non_web_schemes() -> None:
 
 
 def test_a_link_around_blocks_gives_a_span_in_each_block() -> None:
-    page = parse_page('<a href="/card"><h3>Acme</h3><p>Read more</p></a>', URL)
+    page = parse_page('<a href="/card"><h3>Acme</h3><p>All tools</p></a>', URL)
     assert page.blocks == [
         TextBlock("Acme", "main", (LinkSpan(0, 4, "https://blog.example.com/card"),)),
-        TextBlock("Read more", "main", (LinkSpan(0, 9, "https://blog.example.com/card"),))]
-    assert page.anchors == [Anchor("https://blog.example.com/card", "Acme Read more",
+        TextBlock("All tools", "main", (LinkSpan(0, 9, "https://blog.example.com/card"),))]
+    assert page.anchors == [Anchor("https://blog.example.com/card", "Acme All tools",
                                    frozenset(), "main")]
 
 

@@ -405,13 +405,31 @@ def test_one_linked_line_between_paragraphs_is_not_a_card() -> None:
                                    "Get started", "Start your free trial", "Try it for free",
                                    "See plans", "View pricing", "Request pricing",
                                    "Download for macOS Download for Windows", "Anzeige",
-                                   "Publicité", "Iklan", "Add all 3 to cart"])
+                                   "Publicité", "Iklan", "Add all 3 to cart",
+                                   # (a documentation page's tools)
+                                   "Copy", "Copy page", "Copied!", "Copy for LLMView as Markdown",
+                                   "Ask about this section", "Show child attributes",
+                                   "Edit this page on GitHub",
+                                   # (a thread's tools, a post's votes and reactions)
+                                   "Post reply", "New topic", "Start a new thread",
+                                   "Search for a thread", "Watch thread",
+                                   "Display posts from previous:Sort by", "Upvote ·",
+                                   "Jo likes this.", "Jo and Al like this.",
+                                   "1 person likes this.", "Sort By: Best Selling"])
 def test_the_label_of_a_control_inside_main_is_not_main(label: str) -> None:
     html = f"<body><main>{ARTICLE}<div><span>{label}</span></div>{ARTICLE}</main></body>"
     assert placements(html)[label] == "sidebar"
     rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/p")}
-    assert rules[label] == ("label of a control or a line of a poster's panel "
-                            '("Add to cart", "Posts: 116")')
+    assert rules[label] == ("label of a control, a line of a poster's panel or a post's "
+                            'reactions ("Add to cart", "Posts: 116", "Jo likes this.")')
+
+
+@pytest.mark.parametrize("line", ["The output looks like this:", "More like this",
+                                  "Copy the file to the server first.", "New topic ideas",
+                                  "Sort by size before you pick one."])
+def test_lines_that_only_start_like_a_control_are_main(line: str) -> None:
+    html = f"<body><main>{ARTICLE}<div><p>{line}</p></div>{ARTICLE}</main></body>"
+    assert placements(html)[line] == "main"
 
 
 def test_a_heading_that_names_furniture_takes_what_follows_it_out_of_main() -> None:
@@ -626,7 +644,9 @@ def test_a_price_alone_is_the_products_text_and_a_priced_button_is_a_control() -
                                   "Members earn 120 points on this purchase.",
                                   "Flat rate | Free shipping over $75", "Livraison offerte dès 99€",
                                   "Customer reviews", "In stock", "Out of stock",
-                                  "Only 3 left", "Low in stock, only 6 left", "En stock"])
+                                  "Only 3 left", "Low in stock, only 6 left", "En stock",
+                                  "Coming Soon!", "No Longer Available",
+                                  "Temporarily out of stock", "Pre-order now"])
 def test_a_shops_service_lines_inside_main_are_not_main(line: str) -> None:
     # a product page: description, then the shop's terms between the description and specs
     html = (f"<body><main><h1>Acme trowel</h1>{ARTICLE}<div><span>{line}</span></div>"
@@ -711,6 +731,11 @@ def test_notices_to_the_reader_are_not_main_content() -> None:
         assert why[notice][0] == "sidebar"
         assert why[notice][1].startswith("notice to the reader")
     assert why["You must log in or register to reply here."][0] != "main"
+    # (or to see, view or access what is held back)
+    for notice in ("Join to see the photo's details", "Register for free to access the full table",
+                   "Sign up (it's free) to be able to post messages"):
+        html = f"<body><article>{ARTICLE}<p>{notice}</p>{ARTICLE}</article></body>"
+        assert placements(html)[notice] == "sidebar"
     # an instruction that starts the same way is the page's own text
     assert why["Log in to the dashboard, then open the settings of your trowel order."][0] == "main"
 
@@ -1143,3 +1168,18 @@ def test_a_page_without_a_product_or_with_an_article_has_no_products_span(head: 
     result = placements(product_page(head=head))
     assert result["Blade: stainless steel"] == "footer"
     assert result["Weight: 180 g"] == "footer"
+
+
+def test_a_page_without_running_text_still_has_controls_and_small_print() -> None:
+    # a list of links with short lines only: no main content to find, yet its buttons and
+    # its copyright line are not the page's content
+    rows = "".join(f"<tr><td><a href='/i/{n}'>Acme trowel thread {n}</a></td><td>{n} points"
+                   "</td></tr>" for n in range(5))
+    html = (f"<body><table>{rows}</table><div><button>Loading...</button></div><div><a"
+            " href='/login'>login</a></div><p>© 2025 Acme Forum</p></body>")
+    result = placements(html)
+    assert result["Acme trowel thread 2"] == "main"
+    assert result["Loading..."] == result["login"] == "sidebar"
+    assert result["© 2025 Acme Forum"] == "footer"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/l")}
+    assert rules["Loading..."].startswith("label of a control")

@@ -443,16 +443,8 @@ def _place(page: ParsedPage, events: PageEvents,
                 if placement == "main":
                     if index in under:
                         placement, rule = "sidebar", FURNITURE_HEADING
-                    elif len(text) <= 40 and control_label(text):
-                        placement, rule = "sidebar", CONTROL
-                    elif small_print(text):
-                        placement, rule = "footer", SMALL_PRINT
-                    elif shop_line(text):
-                        placement, rule = "sidebar", SHOP_LINE
-                    elif reader_notice(text):
-                        placement, rule = "sidebar", NOTICE
-                    elif call_to_action(text):
-                        placement, rule = "sidebar", CALL_TO_ACTION
+                    elif (line := _furniture_line(text)) is not None:
+                        placement, rule = line
                     elif dateline(text):
                         # (before the text it dates, or after it)
                         run = paragraphs.get(meta[0].top)
@@ -460,7 +452,8 @@ def _place(page: ParsedPage, events: PageEvents,
                         placement = "header" if meta[1] < start else "footer"
                         rule = DATELINE
             else:
-                placement, rule = "main", NO_MAIN
+                # (a page without running text still has its buttons and small print)
+                placement, rule = _furniture_line(text) or ("main", NO_MAIN)
         if why is not None:
             why.append(f"{rule}: {_signal(meta[0])}" if rule in _WITH_SIGNAL else rule)
         by_seg[seg] = placement
@@ -731,6 +724,23 @@ def _paragraph_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int
         run = runs.get(top)
         runs[top] = (pos, pos) if run is None else (run[0], pos)
     return runs
+
+
+def _furniture_line(text: str) -> tuple[str, str] | None:
+    """(placement, rule) of a short line that is page furniture wherever it sits: a
+    control's label, small print, a shop's service line, a notice to the reader, a call
+    to action; None for any other text."""
+    if control_label(text):
+        return "sidebar", CONTROL
+    if small_print(text):
+        return "footer", SMALL_PRINT
+    if shop_line(text):
+        return "sidebar", SHOP_LINE
+    if reader_notice(text):
+        return "sidebar", NOTICE
+    if call_to_action(text):
+        return "sidebar", CALL_TO_ACTION
+    return None
 
 
 def _under_furniture_headings(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],

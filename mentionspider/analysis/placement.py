@@ -157,7 +157,7 @@ _BUTTON_PRICE: Final = r"(?:[$€£] ?\d[\d,.]*|\d[\d,.]* ?(?:€|\$|£|usd|eur|
 #: A price anywhere in a tile's text: "$1,219", "£ 77", "29,90 €", "199 kr".
 _PRICE: Final = re.compile(r"[$£€¥₹]\s?\d|\d\s?(?:€|kr|zł|usd|eur|gbp)\b", re.I)
 #: What sits between the parts of a control's label.
-_SEPARATORS: Final = r"[\s.:!?…›»→>+|-]*"
+_SEPARATORS: Final = r"[\s.:!?…›»→>+|·•*-]*"
 #: Short blocks that are the label of a control, not content: buttons and calls to action
 #: that sites of every kind repeat (shops, forums, blogs), in a few languages.
 _CONTROL: Final = re.compile(
@@ -175,6 +175,16 @@ _CONTROL: Final = re.compile(
     r"|continue reading(?: below)?|filters?|filter (?:&|and) sort|sort(?: by)?"
     r"|sort (?:&|and) filter|refine(?: by| your results)?|clear all|compare|filtres|filtrer"
     r"|trier par|sortieren|next|prev(?:ious)?|\d+(?: ?[-–] ?\d+)? of \d+"
+    # (a sort menu's label with the chosen order: "Sort by: Best selling")
+    r"|sort by ?: ?\w+(?: \w+){0,2}"
+    # (a documentation page's tools: copy the page or a code block, view its source)
+    r"|copy(?: (?:page|link|code|url|to clipboard|for llms?|as markdown))?|copied"
+    r"|view as markdown|ask about this (?:section|page)|(?:show|hide) child attributes"
+    r"|edit (?:this )?page(?: on github)?|edit on github"
+    # (a thread's tools)
+    r"|post (?:a )?reply|(?:start (?:a )?)?new (?:topic|thread|discussion)"
+    r"|start a (?:topic|thread|discussion)|search (?:for a |this )?(?:thread|topic|forums?)"
+    r"|(?:watch|unwatch|bookmark|follow) (?:thread|topic)|display (?:posts |topics )?from previous"
     r"|(?:show |hide |toggle )?caption|(?:view|see) (?:full )?gallery|(?:choose|select) options"
     r"|select (?:an? |your )?(?:size|colou?r|option|style)|quick (?:view|shop|add)"
     r"|(?:more|product) info(?:rmation)?|view (?:product )?details|sold out"
@@ -229,7 +239,11 @@ _SHOP_LINE: Final = re.compile(
     r"|showing \d+(?: ?[-–] ?\d+)? of \d[\d,]*(?: results| products| items)?"
     r"|(?:current|regular|sale|original) price|members earn\b.*"
     r"|\d[\d,]* customer (?:ratings|reviews)|customer reviews"
-    r"|(?:(?:low |limited )?in|out of|back in|en|low) stock\b.*|only \d+ (?:left|in stock)\b.*)")
+    r"|(?:(?:low |limited )?in|(?:temporarily |currently )?out of|back in|en|low) stock\b.*"
+    r"|only \d+ (?:left|in stock)\b.*"
+    # (a product that cannot be bought yet, or any more)
+    r"|coming soon!?|no longer available|(?:temporarily |currently )?unavailable|discontinued"
+    r"|pre-?order(?: now)?!?)")
 #: Longest text that can be a shop's service line.
 _SHOP_LINE_TEXT: Final = 60
 #: Notices about the reader rather than the page: a call to sign up or log in to take
@@ -239,8 +253,9 @@ _SHOP_LINE_TEXT: Final = 60
 #: state ("Not open for further replies.", "This topic was automatically closed ...").
 _NOTICE: Final = re.compile(
     r"(?:sign (?:up|in)|log ?in|register|create an? (?:free )?account|join)\b[^.!?]{0,40}?"
-    r"\bto (?:comment|reply|answer|post|vote|leave a comment|join the (?:discussion|conversation)"
-    r"|continue reading|keep reading|read (?:more|the rest)|unlock|get updates)"
+    r"\bto (?:be able to )?(?:comment|reply|answer|post|vote|leave a comment"
+    r"|join the (?:discussion|conversation)|continue reading|keep reading|read (?:more|the rest)"
+    r"|unlock|get updates|access|see|view|download)"
     r"|^(?:sign up|sign in|log ?in|register)(?: or (?:sign up|sign in|log ?in|register))"
     r"|you (?:need|have|must) (?:to )?be (?:a member|logged in|signed in|registered)"
     r"|\bfor paid subscribers\b|exclusive to (?:\S+ )?(?:subscribers|members)"
@@ -312,6 +327,9 @@ _LABEL: Final = 40
 _HEADING: Final = 60
 
 
+#: A post's reactions: "Jo likes this.", "Jo and Al like this.", "1 person likes this.".
+_REACTIONS: Final = re.compile(
+    r"(?:.{1,60} likes this|.{1,60}\b(?:and \S+|others|people|users|members) like this)\.?")
 #: A line of a forum poster's panel: "Posts: 1,077", "Join Date: Aug 2008", "Reaction score: 12".
 _POSTER_LINE: Final = re.compile(
     r"(?:posts|threads|messages|reaction score|reputation|points|likes(?: received)?|joined"
@@ -320,12 +338,13 @@ _POSTER_LINE: Final = re.compile(
 
 def control_label(text: str) -> bool:
     """Whether a block's text is the label of a control ("Add to cart", "Sign in") or a
-    line of a poster's panel ("Posts: 116")."""
+    line of a poster's panel ("Posts: 116") or a post's reactions ("Jo likes this.")."""
     if len(text) > _LABEL:
         return False
     lowered = text.lower()
     return (_CONTROL.fullmatch(lowered) is not None
-            or _POSTER_LINE.fullmatch(lowered) is not None)
+            or _POSTER_LINE.fullmatch(lowered) is not None
+            or _REACTIONS.fullmatch(lowered) is not None)
 
 
 def small_print(text: str) -> bool:
@@ -712,7 +731,8 @@ LINKS_OUTSIDE = "links outside the main content"
 BEFORE = "before the main content"
 AFTER = "after the main content"
 NO_MAIN = "no running text on the page"
-CONTROL = "label of a control or a line of a poster's panel (\"Add to cart\", \"Posts: 116\")"
+CONTROL = ("label of a control, a line of a poster's panel or a post's reactions (\"Add to"
+           " cart\", \"Posts: 116\", \"Jo likes this.\")")
 SMALL_PRINT = ("small print (copyright, disclaimer, licence, trademark, the terms a form's"
                " button agrees to, follow us)")
 NOTICE = ("notice to the reader (sign up or log in to take part, paywall, newsletter,"
