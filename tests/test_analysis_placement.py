@@ -414,7 +414,8 @@ def test_one_linked_line_between_paragraphs_is_not_a_card() -> None:
                                    "Post reply", "New topic", "Start a new thread",
                                    "Search for a thread", "Watch thread",
                                    "Display posts from previous:Sort by", "Upvote ·",
-                                   "Jo likes this.", "Jo and Al like this.",
+                                   "Jo likes this.", "Jo and Al like this.", "Create an account",
+                                   "Sold out Added!", "Added to cart",
                                    "1 person likes this.", "Sort By: Best Selling"])
 def test_the_label_of_a_control_inside_main_is_not_main(label: str) -> None:
     html = f"<body><main>{ARTICLE}<div><span>{label}</span></div>{ARTICLE}</main></body>"
@@ -736,6 +737,14 @@ def test_notices_to_the_reader_are_not_main_content() -> None:
                    "Sign up (it's free) to be able to post messages"):
         html = f"<body><article>{ARTICLE}<p>{notice}</p>{ARTICLE}</article></body>"
         assert placements(html)[notice] == "sidebar"
+    # (a sign-in form's prompts)
+    for notice in ("Already have an account? Sign in here.", "Not a member? Join today.",
+                   "Sign up for a new account in our community. It's easy!"):
+        html = f"<body><main>{ARTICLE}<div><p>{notice}</p></div>{ARTICLE}</main></body>"
+        assert placements(html)[notice] == "sidebar"
+    question = "What if you already have an account? Then the trowel is yours at half price."
+    html = f"<body><main>{ARTICLE}<div><p>{question}</p></div>{ARTICLE}</main></body>"
+    assert placements(html)[question] == "main"
     # an instruction that starts the same way is the page's own text
     assert why["Log in to the dashboard, then open the settings of your trowel order."][0] == "main"
 

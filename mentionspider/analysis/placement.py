@@ -165,7 +165,8 @@ _CONTROL: Final = re.compile(
     r"(?:(?:add (?:[\w-]+ ){0,3}to (?:cart|bag|basket)|add to (?:wish ?list|list|registry"
     r"|favou?rites)|buy (?:it )?now"
     r"|shop now|order now|book now|notify me|sign (?:up|in|out)(?: for free)?|log ?(?:in|out)"
-    r"|register|subscribe(?: now)?|(?:read|learn|see|show|load|view) more|more"
+    r"|register|create (?:an? |your )?(?:free )?account|subscribe(?: now)?"
+    r"|(?:read|learn|see|show|load|view) more|more"
     r"|click to (?:expand|shrink)|share(?: this(?: \w+)?)?|save this \w+|reply|quote|report"
     r"|upvote|downvote|like|tweet|print|copy link|back to top|skip to (?:main )?content"
     r"|loading|search|submit|close|ajouter au panier|in den warenkorb|a[nñ]adir al carrito"
@@ -188,6 +189,7 @@ _CONTROL: Final = re.compile(
     r"|(?:show |hide |toggle )?caption|(?:view|see) (?:full )?gallery|(?:choose|select) options"
     r"|select (?:an? |your )?(?:size|colou?r|option|style)|quick (?:view|shop|add)"
     r"|(?:more|product) info(?:rmation)?|view (?:product )?details|sold out"
+    r"|added(?: to (?:cart|bag|basket|wish ?list))?"
     r"|notify me when (?:it(?:'s|’s| is) )?(?:back )?in stock|favou?rites?|wish ?list"
     # (a landing page's buttons: sign-ups, trials, plans, downloads)
     r"|get started(?: (?:for )?free| today| now)?|start (?:a |your )?free trial|start now"
@@ -250,7 +252,8 @@ _SHOP_LINE_TEXT: Final = 60
 #: part ("Log in to answer this question", "Create an account or sign in to comment"),
 #: a paywall ("This post is for paid subscribers"), a newsletter sign-up, an affiliate
 #: disclosure ("As an Amazon Associate we earn from qualifying purchases"), a thread's
-#: state ("Not open for further replies.", "This topic was automatically closed ...").
+#: state ("Not open for further replies.", "This topic was automatically closed ..."), a
+#: sign-in form's prompts ("Already have an account? Sign in here.", "Not a member? Join").
 _NOTICE: Final = re.compile(
     r"(?:sign (?:up|in)|log ?in|register|create an? (?:free )?account|join)\b[^.!?]{0,40}?"
     r"\bto (?:be able to )?(?:comment|reply|answer|post|vote|leave a comment"
@@ -262,7 +265,10 @@ _NOTICE: Final = re.compile(
     r"|(?:sign up|subscribe) (?:for|to) (?:our|the) (?:\w+ )?newsletter"
     r"|as an amazon associate|\bearn (?:a )?(?:small )?commission|\baffiliate links?\b"
     r"|\breader-supported\b|not open for further replies|you are not logged in"
-    r"|this (?:topic|thread) (?:was|has been|is) (?:automatically )?(?:closed|locked)")
+    r"|this (?:topic|thread) (?:was|has been|is) (?:automatically )?(?:closed|locked)"
+    # (a sign-in form's prompts: "Already have an account? Sign in here.")
+    r"|^(?:already have an account|don[’']?t have an account|not a member|existing user)\?"
+    r"|^sign up for an? (?:new |free )?account\b")
 #: Words one of which every notice holds.
 _NOTICE_WORDS: Final = ("sign", "log", "regist", "account", "join", "member", "subscri",
                         "newsletter", "amazon", "commission", "affiliate", "reader",
