@@ -840,6 +840,48 @@ def test_linked_headings_in_the_densest_part_of_main_are_titles_not_links() -> N
     assert placements(html)["Acme trowel story 2"] != "main"
 
 
+_ENTRY_HEADING = (
+    "linked heading between the main content's first and last paragraphs, in the page's <main>"
+    " or in another <article> than the densest one (the title of an entry of a listing, of a"
+    " teaser, of a section)")
+
+
+def test_linked_headings_between_the_paragraphs_of_main_are_titles_not_links() -> None:
+    # a news index in <main>: its intro, two pinned stories that are a linked heading each
+    # (no summary), then the entries with their summaries
+    entries = "".join(
+        f"<div class='entry'><h3><a href='/story/{n}'>Acme rake story {n}</a></h3><p>The "
+        f"story of rake number {n}, how it was forged, tested, and sold, at last.</p></div>"
+        for n in range(4))
+    html = ("<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><main>"
+            "<h1>Acme news</h1><div class='intro'><p>The latest news about garden tools, rakes, "
+            "hoes, and more, from our own workshop.</p></div><div class='pinned'>"
+            "<h3><a href='/story/p1'>Acme pinned story one</a></h3>"
+            "<h3><a href='/story/p2'>Acme pinned story two</a></h3></div>"
+            f"<div class='latest'>{entries}</div></main></body>")
+    assert placements(html)["Acme pinned story two"] == "main"
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/n")}
+    assert rules["Acme pinned story two"] == _ENTRY_HEADING
+
+
+def test_linked_headlines_of_a_list_of_articles_are_entries_not_links() -> None:
+    # a news listing whose entries are each an <article>: headline link and its source's
+    # link, a link to its comments, byline, summary (the densest entry's own headline may stay
+    # a link)
+    entries = "".join(
+        f"<article class='story'><header><h2><a href='/s/{n}'>Acme hoe story {n}</a> "
+        f"<a class='source' href='https://news.example/{n}'>(news.example)</a></h2></header>"
+        f"<span class='comment-count'><a href='/s/{n}#talk'>12</a></span>"
+        f"<div>Posted by Jo on Monday, March {n + 2}</div><p>The story of hoe number {n}, how "
+        f"it was forged, sharpened, tested, and finally, sold to a gardener who uses it every "
+        f"day, rain or shine.</p></article>" for n in range(4))
+    html = f"<body><nav><a href='/'>Home</a></nav><div id='stories'>{entries}</div></body>"
+    result = placements(html)
+    assert {result[f"Acme hoe story {n} (news.example)"] for n in range(1, 4)} == {"main"}
+    rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/l")}
+    assert rules["Acme hoe story 3 (news.example)"] == _ENTRY_HEADING
+
+
 @pytest.mark.parametrize("span", ["token comment", "hljs-comment", "sp-syntax-comment"])
 def test_a_comment_in_highlighted_code_is_not_a_readers_comment(span: str) -> None:
     html = (f"<body><article>{ARTICLE}<pre><code><span class='token keyword'>import</span> acme"

@@ -732,6 +732,9 @@ SHORT_LINE = "short line in the article container, outside its densest part"
 BETWEEN_PARAGRAPHS = ("short line of the article container between two of its paragraphs of"
                       " running text (a lead-in, a key figure, a list)")
 HEADLINE = "headline"
+ENTRY_HEADING = ("linked heading between the main content's first and last paragraphs, in the"
+                 " page's <main> or in another <article> than the densest one (the title of an"
+                 " entry of a listing, of a teaser, of a section)")
 MAIN_REGION_TEXT = "heading or paragraph of the main region"
 LINKS_OUTSIDE = "links outside the main content"
 BEFORE = "before the main content"
@@ -785,6 +788,14 @@ def _other_entry(region: Region, best: int) -> bool:
     return region.tag == "article" and not region.start < best < region.end
 
 
+def _apart_entry(region: Region, best: int) -> bool:
+    """Whether the innermost main region around ``region`` is an article container that
+    neither holds nor is the densest element at ``best`` (another entry of a list)."""
+    while region.kind != "main" and region.parent is not None:
+        region = region.parent
+    return region.tag == "article" and not region.start <= best < region.end
+
+
 def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
                     main: Main, card: bool = False) -> tuple[str, str]:
     """(placement, rule) of text that is main content or has no signal.
@@ -800,7 +811,11 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
     zone unless it is mostly links. A linked heading in the densest spans of the
     page's ``<main>``, or of a page that marks no main content, is the title of
     a teaser or an entry, not a list of links (inside an article container such
-    headings are "more stories"). Outside the zone, text of the page's
+    headings are "more stories"); so is one elsewhere between the main content's
+    first and last paragraphs of the page's ``<main>``, or of another
+    ``<article>`` than the one with the densest text (not on a thread: there
+    they name posters), as on a news listing whose entries are each an
+    ``<article>`` with a linked headline. Outside the zone, text of the page's
     ``<main>`` that is not mostly links (a hero, cards, a form's copy), ``<h1>``
     and ``<h2>`` headings and real paragraphs of an article container, and the
     ``<h1>`` anywhere (the headline) stay main, and so do paragraphs outside the
@@ -827,6 +842,9 @@ def block_placement(region: Region, pos: int, chars: int, linked: int, tag: str,
                     return "main", CARD_TITLE
                 if in_spans and tag in _HEADINGS and _page_main(region):
                     return "main", LINKED_HEADING
+                if tag in _HEADINGS and (_page_main(region) or not main.thread
+                                         and _apart_entry(region, main.spans[0][0])):
+                    return "main", ENTRY_HEADING
                 return "sidebar", LINK_LIST
             if in_spans or main.thread or tag in _HEADINGS or chars - linked >= SHORT_LINE_CHARS:
                 return "main", IN_MAIN_REGION
