@@ -1234,3 +1234,59 @@ def test_a_page_without_running_text_still_has_controls_and_small_print() -> Non
     assert result["© 2025 Acme Forum"] == "footer"
     rules = {b.text: b.rule for b in explain_placement(html, "https://site.example/l")}
     assert rules["Loading..."].startswith("label of a control")
+
+
+def intro_page(head: str = "", after_title: str = "") -> str:
+    """A shop's category page: the site's header (its name as an <h1>, a tagline), the
+    category's <h1> and intro, a sort control and a list of links, then a buying guide."""
+    return (f"<html><head>{head}</head><body>"
+            "<header><h1>Acme Garden Shop</h1>"
+            "<p>Tools that outlast the people who use them, since 1921.</p></header>"
+            '<nav><a href="/">Home</a> <a href="/tools">Tools</a></nav>'
+            f"<h1>Garden trowels</h1>{after_title}"
+            "<p>Every trowel we sell is forged from one piece of steel and tested in heavy"
+            " clay before it reaches the shelf.</p>"
+            "<p>Choose a narrow blade for planting bulbs.</p>"
+            "<div>Sort by: Featured</div>"
+            '<ul><li><a href="/t/1">Planting trowel</a></li>'
+            '<li><a href="/t/2">Potting trowel</a></li></ul>'
+            "<p>Prices include delivery to your door in two days.</p>"
+            f"<main>{ARTICLE * 5}</main></body></html>")
+
+
+INTRO = ("running text under the page's headline (its <h1>), before the main content: the"
+         " intro of a listing, a collection, a product")
+
+
+def test_the_running_text_under_a_pages_headline_is_its_intro() -> None:
+    why = {block.text: (block.placement, block.rule)
+           for block in explain_placement(intro_page(), "https://site.example/p")}
+    assert why["Garden trowels"][0] == "main"
+    assert why["Every trowel we sell is forged from one piece of steel and tested in heavy"
+               " clay before it reaches the shelf."] == ("main", INTRO)
+    assert why["Choose a narrow blade for planting bulbs."] == ("main", INTRO)
+    # a label and its value ends the intro; what follows the control and the links is not it
+    assert why["Sort by: Featured"][0] == "header"
+    assert why["Prices include delivery to your door in two days."][0] == "header"
+    # the site's header, its own <h1> and tagline, stays the header
+    assert why["Acme Garden Shop"][0] == "header"
+    assert why["Tools that outlast the people who use them, since 1921."][0] == "header"
+
+
+@pytest.mark.parametrize(("head", "after_title"), [
+    ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>', ""),
+    ("", "<p>By Jo Gardener, 5 min read</p>"),
+    ("", "<p>Written by Jo Gardener</p>"),
+])
+def test_an_articles_standfirst_is_no_intro(head: str, after_title: str) -> None:
+    # (under an article's headline, by its schema.org type or a byline: a standfirst, which
+    # is no part of the article's body)
+    result = placements(intro_page(head, after_title))
+    assert result["Choose a narrow blade for planting bulbs."] == "header"
+
+
+def test_a_subtitle_right_under_the_headline_is_part_of_the_intro() -> None:
+    why = {block.text: (block.placement, block.rule) for block in explain_placement(
+        intro_page(after_title="<h2>Forged for heavy clay</h2>"), "https://site.example/p")}
+    assert why["Forged for heavy clay"] == ("main", INTRO)
+    assert why["Choose a narrow blade for planting bulbs."] == ("main", INTRO)

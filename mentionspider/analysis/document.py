@@ -29,6 +29,7 @@ from .placement import (
     FURNITURE_HEADING,
     IN_MAIN_REGION,
     IN_ZONE,
+    INTRO,
     LINK_CARD_LIST,
     LINK_DENSE_MAIN,
     PROMO_IN_CONTENT,
@@ -48,6 +49,7 @@ from .placement import (
     SMALL_PRINT,
     THREAD_POSTS,
     Region,
+    article_page,
     block_placement,
     control_label,
     find_main,
@@ -60,10 +62,12 @@ from .placement import (
     byline,
     dateline,
     hero_text,
+    intro_text,
     promo_copy,
     promo_in_content,
     sentence_line,
     shows_price,
+    signed,
     small_print,
     user_panel,
 )
@@ -407,6 +411,12 @@ def _place(page: ParsedPage, events: PageEvents,
     product = _product_span(events, blocks) if main is not None else None
     under = _under_furniture_headings(blocks, events.elements) if main is not None else ()
     paragraphs = _paragraph_runs(blocks) if main is not None else {}
+    # (the page's own <h1>, and whether the blocks after it may still be its intro: not
+    # under an article's headline, whose standfirst is no part of its body)
+    headline = _headline(blocks) if main is not None else len(blocks)
+    intro = headline < len(blocks) and main is not None and not article_page(
+        events.itemtypes, "".join(events.ld_json)) and not _signed_between(
+        blocks, blocks[headline][3][1], main.zone[0])
     by_seg: dict[int, str] = {}
     out = page.blocks
     # (on a page that is no article, a promotion's copy between the page's own paragraphs
@@ -428,6 +438,9 @@ def _place(page: ParsedPage, events: PageEvents,
                     run = paragraphs.get(meta[0].top)
                     if run is not None and run[0] < meta[1] < run[1] and sentence_line(text):
                         placement, rule = "main", BETWEEN_PARAGRAPHS
+                if intro and rule == BEFORE and index > headline and intro_text(
+                        text, linked, meta[2] in _HEADINGS and index > headline + 1):
+                    placement, rule = "main", INTRO
                 if (product is not None and rule in _BESIDE_THE_PRODUCT
                         and product[0] <= meta[1] < product[1]):
                     placement, rule = "main", PRODUCT
@@ -454,6 +467,8 @@ def _place(page: ParsedPage, events: PageEvents,
             else:
                 # (a page without running text still has its buttons and small print)
                 placement, rule = _furniture_line(text) or ("main", NO_MAIN)
+        if intro and index > headline and placement != "main":
+            intro = False
         if why is not None:
             why.append(f"{rule}: {_signal(meta[0])}" if rule in _WITH_SIGNAL else rule)
         by_seg[seg] = placement
@@ -709,6 +724,27 @@ def _landing_lead(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]
         if byline(text):
             return None
     return lead
+
+
+def _headline(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]) -> int:
+    """The index of the page's own ``<h1>``: the first one that is mostly not links and
+    sits in no furniture (a site's name in its header is none); ``len(blocks)`` if none."""
+    for index, (text, _links, linked, meta, _seg) in enumerate(blocks):
+        if meta[2] == "h1" and 2 * linked < len(text) and meta[0].placement in (None, "main"):
+            return index
+    return len(blocks)
+
+
+def _signed_between(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]],
+                    start: int, end: int) -> bool:
+    """Whether a line between the positions ``start`` and ``end`` dates or signs the page
+    (a byline, "5 min read"): what lies between them is an article's headline and standfirst."""
+    for text, _links, _linked, meta, _seg in blocks:
+        if meta[1] >= end:
+            break
+        if meta[1] > start and (byline(text) or signed(text)):
+            return True
+    return False
 
 
 def _paragraph_runs(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int]]

@@ -19,8 +19,8 @@ __all__ = ["control_label", "furniture_heading", "shop_line", "small_print", "CL
            "HIDDEN", "post_type", "LANDMARK_TAGS", "Region", "element_signal",
            "class_signal", "resolve_regions", "Main", "find_main", "block_placement",
            "user_panel", "reader_notice", "call_to_action", "dateline",
-           "sentence_line", "SHORT_LINE_CHARS", "byline", "hero_text", "promo_copy",
-           "promo_in_content", "product_page", "shows_price"]
+           "sentence_line", "SHORT_LINE_CHARS", "byline", "signed", "hero_text", "intro_text", "promo_copy",
+           "promo_in_content", "article_page", "product_page", "shows_price"]
 
 #: Landmark elements: (placement, strong). Strong signals beat class vocabulary.
 _TAGS: Final = {"nav": "nav", "aside": "sidebar", "header": "header", "footer": "footer",
@@ -325,6 +325,10 @@ _DATED_OR_SIGNED: Final = re.compile(
 _BYLINE: Final = re.compile(
     r"\b\d+ ?(?:-| )?min(?:ute)?s?\.? read\b|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep"
     r"|oct|nov|dec)[a-z]*\.?,? \d{4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
+#: Who wrote or checked a page, or how long it takes to read, anywhere in a line ("Medically
+#: reviewed by ... - Written by ...", "2025-11-0314 min read").
+_SIGNED: Final = re.compile(r"(?:written|reviewed|edited|fact[- ]?checked|authored) by\b"
+                            r"|\bmin(?:ute)?s?\.? read", re.I)
 #: Longest text that can be small print.
 _SMALL_PRINT_TEXT: Final = 400
 #: Longest text that can be a control's label.
@@ -410,6 +414,22 @@ def byline(text: str) -> bool:
     "Published ...", a reading time ("5 min read")."""
     return len(text) <= _DATELINE_TEXT and (_DATED_OR_SIGNED.search(text) is not None
                                             or _BYLINE.search(text) is not None)
+
+
+def intro_text(text: str, linked: int, heading: bool) -> bool:
+    """Whether a block can be part of the intro under a page's headline: a paragraph or a
+    line that reads as a sentence, not links, not a ``heading`` that starts a section of its
+    own (the caller lets a subtitle right under the headline be), nor a label and its value
+    ("Sort by: Featured"), nor anything that dates or signs the page (an article's byline,
+    "Medically reviewed by ...", "14 min read")."""
+    if heading or 2 * linked >= len(text) or byline(text) or signed(text):
+        return False
+    return hero_text(len(text), linked) or sentence_line(text) and ":" not in text
+
+
+def signed(text: str) -> bool:
+    """Whether a line says who wrote or checked the page, or how long it takes to read."""
+    return _SIGNED.search(text) is not None
 
 
 def hero_text(chars: int, linked: int) -> bool:
@@ -523,6 +543,13 @@ _PRODUCT_TYPE: Final = re.compile(
     r'(?![/-])', re.I)
 _ARTICLE_TYPE: Final = re.compile(
     r'(?:schema\.org/|"@type"\s*:\s*(?:\[[^\]]*?)?")(?:\w*Article|\w*BlogPosting)\b', re.I)
+
+
+def article_page(itemtypes: Sequence[str], ld_json: str) -> bool:
+    """Whether a page's schema.org types (its ``itemtype`` values and the text of its
+    JSON-LD scripts) name an article or a blog post."""
+    return (_ARTICLE_TYPE.search(" ".join(itemtypes)) is not None
+            or _ARTICLE_TYPE.search(ld_json) is not None)
 
 
 def product_page(itemtypes: Sequence[str], ld_json: str) -> bool:
@@ -739,6 +766,8 @@ MAIN_REGION_TEXT = "heading or paragraph of the main region"
 LINKS_OUTSIDE = "links outside the main content"
 BEFORE = "before the main content"
 AFTER = "after the main content"
+INTRO = ("running text under the page's headline (its <h1>), before the main content: the"
+         " intro of a listing, a collection, a product")
 NO_MAIN = "no running text on the page"
 CONTROL = ("label of a control, a line of a poster's panel or a post's reactions (\"Add to"
            " cart\", \"Posts: 116\", \"Jo likes this.\")")
