@@ -70,11 +70,36 @@ _CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
 #: as words once split on camelCase ("ad F2E", "qcf AD").
 _MODULE_HASH: Final = re.compile(
     r"(?<=[A-Za-z0-9])__(?=[A-Za-z0-9_-]{0,4}[A-Z0-9])[A-Za-z0-9_-]{5}(?![A-Za-z0-9_-])")
-# One token of a class/id value: (prefix, "") or ("", exact word).
-_VOCABULARY: Final = re.compile(
-    r"(?<![a-z0-9])(?:(%s)[a-z0-9]*|(%s))(?![a-z0-9])" % (
-        "|".join(sorted(_PREFIX_KIND, key=len, reverse=True)),
-        "|".join(sorted(_EXACT, key=len, reverse=True))))
+_LONGEST_PREFIXES: Final = tuple(sorted(_PREFIX_KIND, key=len, reverse=True))
+
+
+def _vocabulary_pattern() -> str:
+    """One token of a class/id value that is a word of the vocabulary: one that starts
+    with a prefix, else an exact word (longest first in each), the alternatives grouped
+    by their first character so that a token is tried against the few that can match."""
+    exact = sorted(_EXACT, key=len, reverse=True)
+    groups = []
+    for first in sorted({word[0] for word in (*_LONGEST_PREFIXES, *exact)}):
+        prefixed = "|".join(re.escape(w[1:]) for w in _LONGEST_PREFIXES if w[0] == first)
+        words = "|".join(re.escape(w[1:]) for w in exact if w[0] == first)
+        both = [f"(?:{prefixed})[a-z0-9]*" if prefixed else "", f"(?:{words})" if words else ""]
+        groups.append(re.escape(first) + "(?:%s)" % "|".join(filter(None, both)))
+    return r"(?<![a-z0-9])(?:%s)(?![a-z0-9])" % "|".join(groups)
+
+
+# One token of a class/id value that is a word of the vocabulary (see _token_kind).
+_VOCABULARY: Final = re.compile(_vocabulary_pattern())
+
+
+def _token_kind(token: str) -> str:
+    """The placement of a token that _VOCABULARY found: its prefix's (it matched as a
+    prefixed word when it has one), else its exact word's."""
+    if token.startswith(_LONGEST_PREFIXES):
+        return next(_PREFIX_KIND[prefix] for prefix in _LONGEST_PREFIXES
+                    if token.startswith(prefix))
+    return _EXACT[token]
+
+
 #: HubSpot's wrappers of every module: "hs_cos_wrapper_widget", "widget-span widget-type-rich_text".
 _HUBSPOT: Final = re.compile(r"hs_cos_wrapper_widget|widget-span|widget-type-[a-z0-9_-]*")
 #: A comment in highlighted code: Prism's "token comment", highlight.js's "hljs-comment",
@@ -110,6 +135,15 @@ _USER_PANEL: Final = re.compile(rf"(?<![a-z0-9])(?:{_USER_PANEL_WORDS})(?![a-z0-
 _POSTER: Final = re.compile(
     rf"(?<![a-z0-9])(?:{_USER_PANEL_WORDS}|post[ _-]?author[ _-]?info"
     r"|author[ _-]?(?:info|pane|box|bio|card)|signature(?:container)?)(?![a-z0-9])")
+
+
+def _main_words(folded: str) -> bool:
+    """Whether a lower-cased class/id value holds a word that every match of _MAIN_CLASS
+    holds."""
+    return ("article" in folded or "entry" in folded or "post" in folded or "story" in folded
+            or "blog" in folded)
+
+
 #: A cookie or consent dialog (OneTrust, Cookiebot, Usercentrics, GDPR banners): never a
 #: wrapper around the content, even on a page whose own text is shorter than its legalese.
 _CONSENT: Final = re.compile(r"(?<![a-z0-9])(?:cookies?|consent|gdpr|onetrust|cookiebot)"
@@ -509,13 +543,17 @@ class _ClassSignals(dict[str, "str | None"]):
         if "has-" in lowered or "with-" in lowered or "no-" in lowered:
             # a state of a wrapper, not what it is: "has-sidebar", "with-rail", "no-ads"
             lowered = _MODIFIER.sub(" ", lowered)
-        found = {_EXACT.get(word) or _PREFIX_KIND[prefix]
-                 for prefix, word in _VOCABULARY.findall(lowered)}
+        found = set(map(_token_kind, _VOCABULARY.findall(lowered)))
         result: str | None = next((kind for kind in _PRIORITY if kind in found), None)
-        if result is None and _POSTER.search(lowered):
-            result = "sidebar"
-        elif result is None and _MAIN_CLASS.search(value):
-            result = "main"
+        if result is None:
+            # (each regex only on the values that hold one of its words; _MAIN_CLASS's
+            # re.I folds a few non-ASCII letters to ASCII ones, so not on the others)
+            if ("user" in lowered or "post" in lowered or "author" in lowered
+                    or "signature" in lowered) and _POSTER.search(lowered) is not None:
+                result = "sidebar"
+            elif not value.isascii() or _main_words(value.lower()):
+                if _MAIN_CLASS.search(value) is not None:
+                    result = "main"
         if len(self) > 50_000:
             self.clear()
         self[value] = result
