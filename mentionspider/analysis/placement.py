@@ -838,11 +838,17 @@ THREAD_POSTS = ("post of a thread: between its title (or first poster's panel) a
                 " the last post")
 
 
+def _innermost_main(region: Region) -> Region:
+    """The innermost main region around ``region`` (the page's region when none is)."""
+    while region.kind != "main" and region.parent is not None:
+        region = region.parent
+    return region
+
+
 def _page_main(region: Region) -> bool:
     """Whether the innermost main region around ``region`` is the page's ``<main>`` (or
     ``role=main``) rather than an article container."""
-    while region.kind != "main" and region.parent is not None:
-        region = region.parent
+    region = _innermost_main(region)
     return region.tag == "main" or region.attrib.get("role") == "main"
 
 
@@ -850,16 +856,14 @@ def _other_entry(region: Region, best: int) -> bool:
     """Whether the innermost main region around ``region`` is an entry (an article
     container) that does not hold the densest text at ``best``: another post of a
     thread, another entry of a list."""
-    while region.kind != "main" and region.parent is not None:
-        region = region.parent
+    region = _innermost_main(region)
     return region.tag == "article" and not region.start < best < region.end
 
 
 def _apart_entry(region: Region, best: int) -> bool:
     """Whether the innermost main region around ``region`` is an article container that
     neither holds nor is the densest element at ``best`` (another entry of a list)."""
-    while region.kind != "main" and region.parent is not None:
-        region = region.parent
+    region = _innermost_main(region)
     return region.tag == "article" and not region.start <= best < region.end
 
 
