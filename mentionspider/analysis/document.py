@@ -742,7 +742,7 @@ def _signed_between(blocks: list[tuple[str, tuple[LinkSpan, ...], int, Meta, int
     for text, _links, _linked, meta, _seg in blocks:
         if meta[1] >= end:
             break
-        if meta[1] > start and (byline(text) or signed(text)):
+        if meta[1] > start and signed(text):
             return True
     return False
 

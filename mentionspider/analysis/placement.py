@@ -456,14 +456,15 @@ def intro_text(text: str, linked: int, heading: bool) -> bool:
     own (the caller lets a subtitle right under the headline be), nor a label and its value
     ("Sort by: Featured"), nor anything that dates or signs the page (an article's byline,
     "Medically reviewed by ...", "14 min read")."""
-    if heading or 2 * linked >= len(text) or byline(text) or signed(text):
+    if heading or 2 * linked >= len(text) or signed(text):
         return False
     return hero_text(len(text), linked) or sentence_line(text) and ":" not in text
 
 
 def signed(text: str) -> bool:
-    """Whether a line says who wrote or checked the page, or how long it takes to read."""
-    return _SIGNED.search(text) is not None
+    """Whether a line dates or signs the page: a short :func:`byline`, or a line of any
+    length that says who wrote or checked the page, or how long it takes to read."""
+    return byline(text) or _SIGNED.search(text) is not None
 
 
 def hero_text(chars: int, linked: int) -> bool:
@@ -597,7 +598,7 @@ def product_page(itemtypes: Sequence[str], ld_json: str) -> bool:
     if "roduct" not in types and "roduct" not in ld_json:
         return False
     return ((_PRODUCT_TYPE.search(types) is not None or _PRODUCT_TYPE.search(ld_json) is not None)
-            and _ARTICLE_TYPE.search(types) is None and _ARTICLE_TYPE.search(ld_json) is None)
+            and not article_page(itemtypes, ld_json))
 
 
 def post_type(itemtype: str) -> bool:
